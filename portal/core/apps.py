@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "portal.core"
+    label = "core"
+
+    def ready(self):
+        from portal.people.permissions import register_permission_sync
+
+        from .context_processors import forget_navigation
+
+        # Roles changed: the header's sections change with them.
+        register_permission_sync(forget_navigation)

@@ -1,0 +1,22 @@
+"""Tests: fast hashing, mail kept in memory. The database and Redis still come from the environment, so the
+same suite runs on the embedded default and on PostgreSQL + Redis."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-not-secret"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+PELITA_TESTING = True
+PELITA_ENVIRONMENT = "test"
+
+# A SQLite test database in a file (not in memory), so the ASGI server thread of the browser tests shares it;
+# one file per run so parallel runs do not collide.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    import os as _os
+
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{_os.getpid()}.sqlite3")}  # noqa: F405
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
