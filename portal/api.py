@@ -98,6 +98,7 @@ def _add_routers():
     from portal.agencies.api import router as agencies_router
     from portal.areas.api import router as areas_router
     from portal.core.api import router as core_router
+    from portal.dashboard.api import router as dashboard_router
     from portal.notifications.api import router as notifications_router
     from referrals.api import router as referrals_router
 
@@ -107,6 +108,7 @@ def _add_routers():
     api.add_router("", forums_router)
     api.add_router("", referrals_router)
     api.add_router("", notifications_router)
+    api.add_router("", dashboard_router)
 
 
 _add_routers()

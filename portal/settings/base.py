@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "portal.agencies",
     "portal.audit",
     "portal.notifications",
+    "portal.dashboard",
     # Pelita product
     "forums",
     "referrals",
