@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -74,5 +75,5 @@ def token_user(*, key: str):
 
 def user_set_language(*, user, language: str) -> None:
     if language in dict(settings.LANGUAGES) and user.is_authenticated and user.language != language:
-        type(user).objects.filter(pk=user.pk).update(language=language)
+        get_user_model().objects.filter(pk=user.pk).update(language=language)
         user.language = language
