@@ -2,7 +2,7 @@ from datetime import datetime
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from portal.agencies.selectors import user_agencies
 from portal.people.selectors import user_memberships
@@ -47,14 +47,14 @@ class MeOut(Schema):
 def auth_token(request, payload: TokenIn):
     ip = client_ip(request)
     if login_blocked(username=payload.username, ip=ip):
-        return 429, {"detail": _("Too many failed attempts. Wait 15 minutes and try again.")}
+        return Status(429, {"detail": _("Too many failed attempts. Wait 15 minutes and try again.")})
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
         login_failed(username=payload.username, ip=ip)
-        return 401, {"detail": _("Wrong username or password.")}
+        return Status(401, {"detail": _("Wrong username or password.")})
     login_succeeded(username=payload.username, ip=ip)
     key, token = token_issue(user=user)
-    return 200, {"token": key, "expires_at": token.expires_at}
+    return Status(200, {"token": key, "expires_at": token.expires_at})
 
 
 @router.get("/me", response=MeOut, tags=["people"])
