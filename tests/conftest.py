@@ -42,6 +42,20 @@ def pytest_collection_modifyitems(config, items):
         config._pelita_dropped = {reason: len(group) for reason, group in dropped.items()}
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Playwright's sync API runs an event loop in the test thread, which makes Django refuse ORM calls made by
+    fixtures and tests around it. For browser tests only, allow them: the ORM still runs synchronously."""
+    browser = item.get_closest_marker("browser") is not None
+    if browser:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield
+    finally:
+        if browser:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     for reason, count in getattr(config, "_pelita_dropped", {}).items():
         terminalreporter.write_line(f"pelita: {count} tests not run in this configuration: {reason}")

@@ -68,7 +68,12 @@ def test_production_refuses_without_secret_key_or_hosts():
 
 
 def test_production_check_deploy_is_clean():
-    result = _run_check({"SECRET_KEY": "pVq3-Zr8Lm2xW7nK4tYb9sHc6dJf1gAe5uQo0iRwTyUvXzN-ab", "ALLOWED_HOSTS": "pelita.example.org"})
+    result = _run_check(
+        {
+            "SECRET_KEY": "pVq3-Zr8Lm2xW7nK4tYb9sHc6dJf1gAe5uQo0iRwTyUvXzN-ab",
+            "ALLOWED_HOSTS": "pelita.example.org",
+        }
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
