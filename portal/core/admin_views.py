@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.models import WagtailAdminModelForm
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.views.generic import models as generic
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from portal.agencies.models import Agency, Service
 from portal.agencies.services import agency_create
