@@ -1,3 +1,77 @@
-from ninja import Router
+"""Notifications in API v1 (API.md): the list, the unread count, mark one or all read. `since` is an addition
+to the contract: a reconnecting client asks for what it missed after the last id it saw."""
 
-router = Router()
+from datetime import datetime
+
+from django.utils import timezone
+from ninja import Query, Router, Schema
+
+from portal.core.pagination import paginate
+
+from .selectors import notification_text, notifications_for, unread_count
+from .services import notification_mark_read, notifications_mark_all_read
+
+router = Router(tags=["notifications"])
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    text: str
+    url: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+class NotificationPage(Schema):
+    count: int
+    results: list[NotificationOut]
+
+
+class UnreadCount(Schema):
+    unread_count: int
+
+
+class ListParams(Schema):
+    unread: bool = False
+    since: int | None = None
+    page: int = 1
+    page_size: int = 20
+
+
+def _serialize(user):
+    def serialize(n):
+        return {
+            "id": n.pk,
+            "kind": n.kind,
+            "text": notification_text(n, language=user.language),
+            "url": n.url,
+            "created_at": timezone.localtime(n.created_at),
+            "read_at": timezone.localtime(n.read_at) if n.read_at else None,
+        }
+
+    return serialize
+
+
+@router.get("/notifications", response=NotificationPage)
+def notification_list(request, params: Query[ListParams]):
+    """The caller's notifications, newest first. `unread=true`: only unread; `since=<id>`: only newer than it."""
+    qs = notifications_for(user=request.user, unread=params.unread, since=params.since)
+    return paginate(qs, page=params.page, page_size=params.page_size, serialize=_serialize(request.user))
+
+
+@router.get("/notifications/unread-count", response=UnreadCount)
+def notification_unread_count(request):
+    return {"unread_count": unread_count(user=request.user)}
+
+
+@router.post("/notifications/read-all", response=UnreadCount)
+def notification_read_all(request):
+    notifications_mark_all_read(user=request.user)
+    return {"unread_count": unread_count(user=request.user)}
+
+
+@router.post("/notifications/{notification_id}/read", response=UnreadCount)
+def notification_read(request, notification_id: int):
+    notification_mark_read(user=request.user, notification_id=notification_id)
+    return {"unread_count": unread_count(user=request.user)}

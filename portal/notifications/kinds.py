@@ -21,3 +21,30 @@ KINDS = {
     "story.approved": _("“%(title)s” was approved"),
     "story.rejected": _("“%(title)s” was sent back for changes"),
 }
+
+# What each kind is about, for the preferences page. A kind without a label is shown by its key.
+KIND_LABELS = {
+    "forum.reply": _("A reply in a thread I follow"),
+    "forum.mention": _("Someone mentions me (@username)"),
+    "forum.escalated": _("A thread is escalated into my forum"),
+    "forum.post_hidden": _("A moderator hides one of my posts"),
+    "referral.sent": _("A new referral for my agency"),
+    "referral.accepted": _("My referral is accepted"),
+    "referral.declined": _("My referral is declined"),
+    "referral.started": _("Work starts on my referral"),
+    "referral.completed": _("My referral is completed"),
+    "referral.closed": _("My referral is closed unresolved"),
+    "referral.withdrawn": _("A referral to my agency is withdrawn"),
+    "referral.message": _("A message on a referral I am on"),
+    "referral.overdue": _("A referral raised to my forum as overdue"),
+    "story.review": _("A story is sent to me for review"),
+    "story.approved": _("My story is approved"),
+    "story.rejected": _("My story is sent back for changes"),
+}
+
+# Sections of the preferences page, by the part of the kind before the dot.
+KIND_GROUPS = {
+    "forum": _("Forums"),
+    "referral": _("Referrals"),
+    "story": _("Stories"),
+}

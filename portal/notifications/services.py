@@ -1,37 +1,42 @@
-"""notify() is the only way a notification is made, and the only code that sends on the channel layer."""
+"""notify() is the only way a notification is made, and this module is the only code that sends on the channel
+layer. Everything here writes; reads are in selectors.py."""
 
+import asyncio
 import logging
+import re
 from collections.abc import Iterable
+from functools import cache
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.db.models import Count
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from portal.core.errors import InvalidInput, NotFound
 
 from .kinds import KINDS
-from .models import Notification
+from .models import Delivery, Notification, NotificationPreference, NotificationSettings
+from .selectors import forget_bell, unread_count
 
 logger = logging.getLogger("pelita.notifications")
+
+# How long the request that caused a notification may wait for the channel layer before giving up (seconds).
+PUSH_TIMEOUT = getattr(settings, "PELITA_NOTIFY_PUSH_TIMEOUT", 2.0)
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
-def notification_payload(notification: Notification, *, unread_count: int) -> dict:
-    return {
-        "type": "notification",
-        "id": notification.pk,
-        "kind": notification.kind,
-        "text": notification.text,
-        "url": notification.url,
-        "created_at": notification.created_at.isoformat(),
-        "unread_count": unread_count,
-    }
-
-
-def unread_count(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+@cache
+def kind_placeholders(kind: str) -> frozenset[str]:
+    """The parameters a kind's text takes (read from the English source text)."""
+    with translation.override(None):
+        return frozenset(_PLACEHOLDER.findall(str(KINDS[kind])))
 
 
 def render_text(*, kind: str, params: dict, language: str) -> str:
@@ -39,16 +44,79 @@ def render_text(*, kind: str, params: dict, language: str) -> str:
         return str(KINDS[kind] % params)[:300]
 
 
+def local_iso(value) -> str:
+    """API.md: ISO-8601 with offset, in WITA."""
+    return timezone.localtime(value).isoformat()
+
+
+def notification_payload(notification: Notification, *, unread_count: int, text: str | None = None) -> dict:
+    """The WebSocket message of API.md for one new notification."""
+    return {
+        "type": "notification",
+        "id": notification.pk,
+        "kind": notification.kind,
+        "text": text if text is not None else notification.text,
+        "url": notification.url,
+        "created_at": local_iso(notification.created_at),
+        "unread_count": unread_count,
+    }
+
+
+def _clean_params(*, kind: str, params: dict, actor) -> dict:
+    """Keep only the parameters the kind's text uses, so nothing else (never a child's identity) is stored."""
+    wanted = kind_placeholders(kind)
+    params = dict(params or {})
+    if "actor" in wanted and "actor" not in params and actor is not None:
+        params["actor"] = actor.shown_name
+    extra = set(params) - wanted
+    if extra:
+        logger.warning("notify(%s): dropped parameters the text does not use: %s", kind, sorted(extra))
+    missing = wanted - set(params)
+    if missing:
+        raise ValueError(f"notify({kind}): missing parameters {sorted(missing)}")
+    cleaned = {}
+    for key in wanted:
+        value = params[key]
+        if not isinstance(value, str | int | float):
+            value = str(value)
+        cleaned[key] = value
+    return cleaned
+
+
+def _clean_url(url: str) -> str:
+    """A path inside Pelita only ("/cases/APM-5202-00042/"), never another site."""
+    url = (url or "").strip()
+    if url and (not url.startswith("/") or url.startswith("//") or "\\" in url):
+        raise ValueError(f"notify(): url must be a path inside Pelita, got {url!r}")
+    return url[:300]
+
+
 def notify(*, recipients: Iterable, kind: str, params: dict, url: str = "", actor=None) -> list[Notification]:
-    """Store one notification per recipient (never the actor), in the caller's transaction, and push each to
-    the recipient's sockets once that transaction commits."""
+    """Store one notification per recipient (never the actor, never an inactive person, never someone who
+    turned this kind off), in the caller's transaction; once that transaction commits, push each to the
+    recipient's sockets and send the e-mails asked for "at once". Returns the stored notifications."""
     if kind not in KINDS:
         raise ValueError(f"Unknown notification kind {kind!r}")
-    seen, made = set(), []
+    params = _clean_params(kind=kind, params=params, actor=actor)
+    url = _clean_url(url)
+    people, seen = [], set()
     for user in recipients:
-        if user.pk in seen or (actor is not None and user.pk == actor.pk) or not user.is_active:
+        if user is None or user.pk in seen or not user.is_active:
+            continue
+        if actor is not None and user.pk == actor.pk:
             continue
         seen.add(user.pk)
+        people.append(user)
+    if not people:
+        return []
+    chosen = dict(
+        NotificationPreference.objects.filter(user_id__in=seen, kind=kind).values_list("user_id", "delivery")
+    )
+    made = []
+    for user in people:
+        delivery = chosen.get(user.pk, Delivery.APP)
+        if delivery == Delivery.OFF:
+            continue
         made.append(
             Notification(
                 recipient=user,
@@ -56,51 +124,156 @@ def notify(*, recipients: Iterable, kind: str, params: dict, url: str = "", acto
                 kind=kind,
                 url=url,
                 params=params,
+                delivery=delivery,
                 text=render_text(kind=kind, params=params, language=user.language),
             )
         )
     if not made:
         return []
     made = Notification.objects.bulk_create(made)
-    ids = [n.pk for n in made]
-    transaction.on_commit(lambda: _push(ids))
+    pushes = [(n.pk, n.recipient_id, n.kind, n.text, n.url, n.created_at) for n in made]
+    email_ids = [n.pk for n in made if n.delivery == Delivery.EMAIL]
+    transaction.on_commit(lambda: _after_commit(pushes, email_ids))
     return made
 
 
-def _push(ids: list[int]) -> None:
-    """After commit: send each stored notification to its recipient's group. A failing channel layer is logged,
-    never raised: the notification is stored and the person sees it on the next page or reconnect."""
+def _after_commit(pushes, email_ids) -> None:
+    recipient_ids = {p[1] for p in pushes}
+    forget_bell(recipient_ids)
+    try:
+        _push_new(pushes)
+    except Exception:
+        logger.warning("Could not push notifications %s", [p[0] for p in pushes], exc_info=True)
+    if email_ids:
+        from .tasks import send_notification_emails
+
+        try:
+            send_notification_emails.enqueue(notification_ids=email_ids)
+        except Exception:
+            # The e-mail job (send_notification_emails) retries what is still waiting.
+            logger.warning("Could not send e-mail for notifications %s", email_ids, exc_info=True)
+
+
+def _push_new(pushes) -> None:
+    """After commit: send each stored notification to its recipient's group, with the recipient's new unread
+    count. One query for all the counts. A failing channel layer is logged, never raised: the notification is
+    stored and the person sees it on the next page or reconnect."""
     layer = get_channel_layer()
     if layer is None:
         return
-    for notification in Notification.objects.filter(pk__in=ids).select_related("recipient"):
-        try:
-            payload = notification_payload(
-                notification, unread_count=unread_count(user=notification.recipient)
-            )
-            async_to_sync(layer.group_send)(
-                user_group(notification.recipient_id), {"type": "notify", "payload": payload}
-            )
-        except Exception:
-            logger.warning(
-                "Could not push notification %s to the channel layer", notification.pk, exc_info=True
-            )
+    recipient_ids = {p[1] for p in pushes}
+    counts = dict(
+        Notification.objects.filter(recipient_id__in=recipient_ids, read_at__isnull=True)
+        .values_list("recipient_id")
+        .annotate(n=Count("id"))
+        .values_list("recipient_id", "n")
+    )
+    messages = []
+    for pk, recipient_id, kind, text, url, created_at in pushes:
+        payload = {
+            "type": "notification",
+            "id": pk,
+            "kind": kind,
+            "text": text,
+            "url": url,
+            "created_at": local_iso(created_at),
+            "unread_count": counts.get(recipient_id, 0),
+        }
+        messages.append((user_group(recipient_id), {"type": "notify", "payload": payload}))
+    _send(layer, messages)
+
+
+def _send(layer, messages: list[tuple[str, dict]]) -> None:
+    async def send_all():
+        results = await asyncio.wait_for(
+            asyncio.gather(
+                *(layer.group_send(group, message) for group, message in messages), return_exceptions=True
+            ),
+            timeout=PUSH_TIMEOUT,
+        )
+        failed = [r for r in results if isinstance(r, BaseException)]
+        if failed:
+            raise failed[0]
+
+    try:
+        async_to_sync(send_all)()
+    except Exception:
+        logger.warning(
+            "Could not push %s message(s) to the channel layer; they are stored and shown on the next page",
+            len(messages),
+            exc_info=True,
+        )
 
 
 def push_unread_count(*, user) -> None:
-    """Tell the person's open sockets that the unread count changed (read on another tab or device)."""
+    """After commit: tell the person's open sockets that the unread count changed (read on another tab or
+    device)."""
 
     def send():
+        forget_bell([user.pk])
         try:
             layer = get_channel_layer()
-            async_to_sync(layer.group_send)(
-                user_group(user.pk),
-                {
-                    "type": "notify",
-                    "payload": {"type": "unread_count", "unread_count": unread_count(user=user)},
-                },
-            )
+            if layer is None:
+                return
+            payload = {"type": "unread_count", "unread_count": unread_count(user=user)}
+            _send(layer, [(user_group(user.pk), {"type": "notify", "payload": payload})])
         except Exception:
             logger.warning("Could not push the unread count of user %s", user.pk, exc_info=True)
 
     transaction.on_commit(send)
+
+
+@transaction.atomic
+def notification_mark_read(*, user, notification_id: int) -> Notification:
+    """Mark one of the person's notifications read. Someone else's is NotFound, as if it did not exist."""
+    notification = Notification.objects.filter(pk=notification_id, recipient=user).first()
+    if notification is None:
+        raise NotFound(_("This notification does not exist or is not yours."))
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+        push_unread_count(user=user)
+    return notification
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, user) -> int:
+    """Mark every unread notification of the person read. Returns how many changed."""
+    changed = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    if changed:
+        push_unread_count(user=user)
+    return changed
+
+
+@transaction.atomic
+def notification_preferences_set(*, user, deliveries: dict[str, str], unread_email_after: int) -> None:
+    """Save a person's choices: one delivery per kind, and the "e-mail me what I have not read" delay."""
+    errors = {}
+    for kind, delivery in deliveries.items():
+        if kind not in KINDS:
+            errors.setdefault(kind, []).append(_("Unknown kind of notification."))
+        elif delivery not in Delivery.values:
+            errors.setdefault(kind, []).append(_("Choose one of the options."))
+    if unread_email_after not in dict(NotificationSettings.REMIND_CHOICES):
+        errors["unread_email_after"] = [_("Choose one of the options.")]
+    if errors:
+        raise InvalidInput(_("Please correct the errors below."), errors=errors)
+    existing = {p.kind: p for p in NotificationPreference.objects.filter(user=user)}
+    for kind, delivery in deliveries.items():
+        pref = existing.get(kind)
+        if delivery == Delivery.APP:
+            if pref is not None:
+                pref.delete()
+        elif pref is None:
+            pref = NotificationPreference(user=user, kind=kind, delivery=delivery)
+            pref.full_clean(validate_unique=False)
+            pref.save()
+        elif pref.delivery != delivery:
+            pref.delivery = delivery
+            pref.save(update_fields=["delivery"])
+    settings_row, _created = NotificationSettings.objects.get_or_create(user=user)
+    if settings_row.unread_email_after != unread_email_after:
+        settings_row.unread_email_after = unread_email_after
+        settings_row.save(update_fields=["unread_email_after"])

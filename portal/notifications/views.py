@@ -1,0 +1,90 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.core.errors import InvalidInput
+
+from .forms import PreferencesForm
+from .selectors import (
+    notification_text,
+    notifications_for,
+    preference_choices,
+    unread_count,
+    unread_email_after,
+)
+from .services import notification_mark_read, notification_preferences_set, notifications_mark_all_read
+
+PAGE_SIZE = 25
+
+
+def _back(request, fallback="notifications:list"):
+    """Back to the page the form was on (same site only), else the list."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@login_required
+def notification_list(request):
+    only_unread = request.GET.get("unread") == "1"
+    qs = notifications_for(user=request.user, unread=only_unread)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    items = [{"n": n, "text": notification_text(n)} for n in page.object_list]
+    return render(
+        request,
+        "notifications/list.html",
+        {"page": page, "items": items, "only_unread": only_unread, "unread": unread_count(user=request.user)},
+    )
+
+
+@login_required
+def notification_open(request, pk: int):
+    """Follow a notification: mark it read and go where it points (a path inside Pelita)."""
+    notification = notification_mark_read(user=request.user, notification_id=pk)
+    url = notification.url
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return redirect(url)
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def notification_read(request, pk: int):
+    notification_mark_read(user=request.user, notification_id=pk)
+    return _back(request)
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    changed = notifications_mark_all_read(user=request.user)
+    if changed:
+        messages.success(request, _("All notifications are marked as read."))
+    return _back(request)
+
+
+@login_required
+def preferences(request):
+    groups = preference_choices(user=request.user)
+    initial = {"unread_email_after": unread_email_after(user=request.user)}
+    form = PreferencesForm(request.POST or None, groups=groups, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notification_preferences_set(
+                user=request.user,
+                deliveries=form.deliveries(),
+                unread_email_after=form.cleaned_data["unread_email_after"],
+            )
+        except InvalidInput as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("Your notification settings are saved."))
+            return redirect("notifications:preferences")
+    return render(
+        request, "notifications/preferences.html", {"form": form, "has_email": bool(request.user.email)}
+    )
