@@ -1,1 +1,245 @@
+"""Tiered forums: one Forum per Area (dusun → desa → kecamatan → kabupaten → provinsi), threads, posts,
+per-person read markers (Misago/Discourse style), flags and edit history.
 
+Counters (posts_count, last_post_number, last_post_at) are kept on the thread so that the forum page is one
+query for the list and the thread page paginates by post number instead of OFFSET."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+TITLE_MAX = 160
+TITLE_MIN = 5
+BODY_MAX = 20_000
+BODY_MIN = 2
+NOTE_MAX = 2_000
+REASON_MAX = 300
+CASE_CODE_RE = r"^APM-\d{4}-\d{5}$"
+
+
+class Forum(models.Model):
+    area = models.OneToOneField(
+        "areas.Area", on_delete=models.PROTECT, related_name="forum", verbose_name=_("area")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("forum")
+        verbose_name_plural = _("forums")
+        ordering = ["area__code"]
+        permissions = [
+            ("post_in_forum", "Can post in the forum"),
+            ("moderate_forum", "Can moderate the forum"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return _("Forum %(area)s") % {"area": self.area.display_name}
+
+
+class ForumUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Forum, on_delete=models.CASCADE)
+
+
+class ForumGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Forum, on_delete=models.CASCADE)
+
+
+class ThreadKind(models.TextChoices):
+    DISCUSSION = "discussion", _("Discussion")
+    CASE = "case", _("Case")
+    ANNOUNCEMENT = "announcement", _("Announcement")
+
+
+class Thread(models.Model):
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="threads")
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=ThreadKind.choices, default=ThreadKind.DISCUSSION
+    )
+    # The pseudonymous case code only (APM-5202-00042): never anything that identifies the child.
+    case_code = models.CharField(_("case code"), max_length=20, blank=True, db_index=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="forum_threads"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_post_at = models.DateTimeField()
+    last_post_number = models.PositiveIntegerField(default=0)
+    posts_count = models.PositiveIntegerField(default=0)
+    pinned = models.BooleanField(_("pinned"), default=False)
+    locked = models.BooleanField(_("locked"), default=False)
+    # Escalation: the thread this one was escalated from (a chain can climb to the province).
+    escalated_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="escalated_to"
+    )
+    escalation_note = models.TextField(blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    client_token = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("thread")
+        verbose_name_plural = _("threads")
+        indexes = [
+            models.Index(fields=["forum", "-pinned", "-last_post_at"], name="forum_thread_activity"),
+            models.Index(fields=["forum", "resolved_at"], name="forum_thread_attention"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "client_token"],
+                condition=~models.Q(client_token=""),
+                name="forum_thread_client_token",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def escalation_target(self):
+        """The thread this one was escalated to, or None (the reverse one-to-one raises when absent)."""
+        try:
+            return self.escalated_to
+        except Thread.DoesNotExist:
+            return None
+
+
+class Post(models.Model):
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
+    number = models.PositiveIntegerField()  # position in the thread, 1 = the opening post
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="forum_posts")
+    body = models.TextField(_("message"))
+    body_html = models.TextField()  # rendered and sanitized once, on save
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hidden_reason = models.CharField(max_length=REASON_MAX, blank=True)
+    client_token = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["thread", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "number"], name="forum_post_number"),
+            models.UniqueConstraint(
+                fields=["author", "client_token"],
+                condition=~models.Q(client_token=""),
+                name="forum_post_client_token",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.number} in {self.thread_id}"
+
+    @property
+    def is_visible(self) -> bool:
+        return self.deleted_at is None and self.hidden_at is None
+
+
+class PostRevision(models.Model):
+    """The text a post had before an edit: the history shown behind "edited"."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["post", "-created_at"]
+
+    def __str__(self):
+        return f"revision of {self.post_id}"
+
+
+class Mention(models.Model):
+    """An @mention, recorded so it can be delivered (and re-delivered) by the notification service."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mentions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="forum_mention_unique")]
+
+    def __str__(self):
+        return f"@{self.user_id} in {self.post_id}"
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    HIDDEN = "hidden", _("Post hidden")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class PostFlag(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="flags")
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="flags")  # for the queue
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=REASON_MAX)
+    status = models.CharField(max_length=10, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["forum", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "user"], condition=models.Q(status="open"), name="forum_flag_open_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"flag on {self.post_id}"
+
+
+class WatchLevel(models.TextChoices):
+    WATCH = "watch", _("Watching")
+    NORMAL = "normal", _("Normal")
+    MUTE = "mute", _("Muted")
+
+
+class ThreadUser(models.Model):
+    """One person's state in one thread: how far they read, and whether they watch it (Discourse's TopicUser)."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="readers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_read_number = models.PositiveIntegerField(default=0)
+    level = models.CharField(max_length=8, choices=WatchLevel.choices, default=WatchLevel.NORMAL)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "thread"], name="forum_thread_user")]
+
+    def __str__(self):
+        return f"{self.user_id} in {self.thread_id} at {self.last_read_number}"
+
+
+class ForumUser(models.Model):
+    """'Mark forum read': every thread with no activity after `marked_read_at` counts as read (Misago's cut-off)."""
+
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    marked_read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "forum"], name="forum_forum_user")]
+
+    def __str__(self):
+        return f"{self.user_id} read {self.forum_id} at {self.marked_read_at}"

@@ -1,0 +1,93 @@
+"""Forms parse and keep what people typed; the rules live in the services (which raise InvalidInput, whose
+messages the views put back on these forms). Each writing form carries a one-time token so that the same form
+sent twice (a double tap on a slow connection) makes one post, not two."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import BODY_MAX, NOTE_MAX, REASON_MAX, TITLE_MAX, ThreadKind, WatchLevel
+from .services import new_client_token
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("token", new_client_token())
+
+
+def _body_field(label):
+    return forms.CharField(
+        label=label,
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8, "maxlength": BODY_MAX}),
+        help_text=_("Markdown: **bold**, *italic*, > quote, - list. Mention someone with @username."),
+    )
+
+
+class ThreadForm(TokenForm):
+    title = forms.CharField(
+        label=_("Title"), required=False, widget=forms.TextInput(attrs={"maxlength": TITLE_MAX})
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=ThreadKind.choices, initial=ThreadKind.DISCUSSION)
+    case = forms.CharField(
+        label=_("Case code"),
+        required=False,
+        max_length=20,
+        help_text=_("For a case thread only: the code, e.g. APM-5202-00042. Never the child's name."),
+        widget=forms.TextInput(attrs={"placeholder": "APM-5202-00042", "autocomplete": "off"}),
+    )
+    body = _body_field(_("Message"))
+
+    def __init__(self, *args, can_announce=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_announce:
+            self.fields["kind"].choices = [c for c in ThreadKind.choices if c[0] != ThreadKind.ANNOUNCEMENT]
+
+
+class ReplyForm(TokenForm):
+    body = _body_field(_("Your reply"))
+
+
+class EditForm(forms.Form):
+    body = _body_field(_("Message"))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.TextInput(attrs={"maxlength": REASON_MAX})
+    )
+
+
+class EscalateForm(TokenForm):
+    note = forms.CharField(
+        label=_("Summary note for the forum above"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": NOTE_MAX}),
+        help_text=_(
+            "What is the problem, what was tried, what help is needed. Use the case code, never the child's name."
+        ),
+    )
+
+
+class MoveForm(forms.Form):
+    area = forms.ChoiceField(label=_("Move to the forum of"), choices=())
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [(a.code, a.display_name) for a in areas]
+
+
+class MemberAddForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+
+
+class WatchForm(forms.Form):
+    level = forms.ChoiceField(choices=WatchLevel.choices)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search the forums"), max_length=200, required=False)

@@ -1,0 +1,277 @@
+"""Reads. Every list is one query plus a fixed few; permission filtering happens in the database.
+
+Unread (Misago/Discourse): a thread is unread for a person when it had activity after their cut-off and
+its last post number is past their read marker. The cut-off is the later of READ_CUTOFF_DAYS ago and the moment
+they marked the forum read, so the cost never grows with a person's history: old threads are simply read."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.areas.models import Area
+from portal.core.errors import NotFound
+from portal.people.models import OVERSEER_ROLES, Membership
+
+from .models import Forum, ForumUser, Post, PostFlag, Thread, ThreadUser
+from .permissions import MODERATE, VIEW, forum_perms, readable_forum_ids
+
+READ_CUTOFF_DAYS = getattr(settings, "PELITA_FORUM_READ_CUTOFF_DAYS", 30)
+THREADS_PER_PAGE = 25
+POSTS_PER_PAGE = 20
+
+
+def global_cutoff():
+    return timezone.now() - timedelta(days=READ_CUTOFF_DAYS)
+
+
+def forum_get(*, user, code: str) -> Forum:
+    """The forum of an area the person can read (created when first needed for someone entitled to it)."""
+    from .services import forum_ensure
+
+    forum = Forum.objects.filter(area__code=code).select_related("area").first()
+    if forum is None:
+        area = Area.objects.filter(code=code).first()
+        if area is None or not user.is_authenticated:
+            raise NotFound(_("This forum does not exist or you cannot see it."))
+        entitled = (
+            user.is_superuser
+            or Membership.objects.filter(
+                Q(user=user, area=area)
+                | Q(user=user, role__in=OVERSEER_ROLES, area__code__in=area.ancestor_codes)
+            ).exists()
+        )
+        if not entitled:
+            raise NotFound(_("This forum does not exist or you cannot see it."))
+        forum = forum_ensure(area=area)
+    if VIEW not in forum_perms(user=user, forum=forum):
+        raise NotFound(_("This forum does not exist or you cannot see it."))
+    return forum
+
+
+def thread_get(*, user, pk) -> Thread:
+    thread = (
+        Thread.objects.select_related("forum__area", "author", "escalated_from__forum__area", "resolved_by")
+        .select_related("escalated_to__forum__area")
+        .filter(pk=pk)
+        .first()
+    )
+    if thread is None or VIEW not in forum_perms(user=user, forum=thread.forum):
+        raise NotFound(_("This thread does not exist or you cannot see it."))
+    return thread
+
+
+def post_get(*, user, pk) -> Post:
+    post = Post.objects.select_related("thread__forum__area", "author").filter(pk=pk).first()
+    if post is None or VIEW not in forum_perms(user=user, forum=post.thread.forum):
+        raise NotFound(_("This post does not exist or you cannot see it."))
+    return post
+
+
+def forum_cutoff(*, user, forum: Forum):
+    marked = ForumUser.objects.filter(user=user, forum=forum).values_list("marked_read_at", flat=True).first()
+    cutoff = global_cutoff()
+    return max(cutoff, marked) if marked else cutoff
+
+
+def _read_number_subquery(user):
+    return Coalesce(
+        Subquery(
+            ThreadUser.objects.filter(user=user, thread=OuterRef("pk")).values("last_read_number")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def forum_threads(*, user, forum: Forum) -> QuerySet[Thread]:
+    """Pinned first, then newest activity; with the reader's marker in the same query."""
+    qs = (
+        Thread.objects.filter(forum=forum)
+        .select_related("author")
+        .order_by("-pinned", "-last_post_at", "-pk")
+    )
+    if user.is_authenticated:
+        qs = qs.annotate(read_number=_read_number_subquery(user))
+    return qs
+
+
+def mark_unread(threads, *, cutoff) -> None:
+    for t in threads:
+        read = getattr(t, "read_number", None)
+        t.unread = read is not None and t.last_post_at > cutoff and t.last_post_number > read
+        t.first_unread = (read or 0) + 1 if t.unread else None
+
+
+def forum_needs_attention(*, forum: Forum) -> dict:
+    """Escalated threads not yet resolved, and (from the referrals app) overdue referrals raised here."""
+    threads = list(
+        Thread.objects.filter(forum=forum, escalated_from__isnull=False, resolved_at__isnull=True)
+        .select_related("escalated_from__forum__area")
+        .order_by("escalated_at")[:50]
+    )
+    referrals: list[dict] = []
+    try:
+        from referrals.selectors import needs_attention_for_area
+    except ImportError:
+        needs_attention_for_area = None
+    if needs_attention_for_area is not None:
+        referrals = list(needs_attention_for_area(area=forum.area))
+    return {"threads": threads, "referrals": referrals}
+
+
+def thread_posts(*, thread: Thread, page: int) -> list[Post]:
+    """One page of posts by number range (no OFFSET scan), authors joined."""
+    start = (page - 1) * POSTS_PER_PAGE + 1
+    return list(
+        Post.objects.filter(thread=thread, number__gte=start, number__lt=start + POSTS_PER_PAGE)
+        .select_related("author")
+        .order_by("number")
+    )
+
+
+def thread_state(*, user, thread: Thread) -> ThreadUser | None:
+    if not user.is_authenticated:
+        return None
+    return ThreadUser.objects.filter(user=user, thread=thread).first()
+
+
+def thread_first_unread(*, user, thread: Thread) -> int | None:
+    state = thread_state(user=user, thread=thread)
+    cutoff = forum_cutoff(user=user, forum=thread.forum)
+    read = state.last_read_number if state else 0
+    if thread.last_post_at <= cutoff or thread.last_post_number <= read:
+        return None
+    return (
+        Post.objects.filter(thread=thread, number__gt=read, created_at__gt=cutoff)
+        .order_by("number")
+        .values_list("number", flat=True)
+        .first()
+    )
+
+
+def page_of(number: int) -> int:
+    return (max(number, 1) - 1) // POSTS_PER_PAGE + 1
+
+
+@dataclass
+class ForumEntry:
+    forum: Forum
+    role: str
+    own: bool
+    unread_count: int
+    can_moderate: bool
+
+
+def _role_for(area_code: str, memberships) -> tuple[str, bool]:
+    """The person's role in this forum: their own role in the area, else the overseer role above it."""
+    rank = {"fasilitator": 0, "koordinator": 1, "pendamping": 2, "anggota": 3}
+    own = sorted((m.role for m in memberships if m.area.code == area_code), key=lambda r: rank.get(r, 9))
+    if own:
+        return own[0], True
+    above = sorted(
+        (m.role for m in memberships if m.role in OVERSEER_ROLES and area_code.startswith(m.area.code + ".")),
+        key=lambda r: rank.get(r, 9),
+    )
+    return (above[0] if above else ""), False
+
+
+def my_forums(*, user) -> list[ForumEntry]:
+    """The forums a person can read with unread counts: three queries whatever the number of forums."""
+    forums = list(Forum.objects.filter(pk__in=readable_forum_ids(user=user)).select_related("area"))
+    if not forums:
+        return []
+    memberships = list(Membership.objects.filter(user=user).select_related("area"))
+    moderated = set(
+        Forum.objects.filter(
+            forumuserobjectpermission__user=user, forumuserobjectpermission__permission__codename=MODERATE
+        ).values_list("pk", flat=True)
+    )
+    counts = unread_counts(user=user, forum_ids=[f.pk for f in forums])
+    entries = []
+    for forum in forums:
+        role, own = _role_for(forum.area.code, memberships)
+        entries.append(
+            ForumEntry(
+                forum=forum,
+                role=role,
+                own=own,
+                unread_count=counts.get(forum.pk, 0),
+                can_moderate=user.is_superuser or forum.pk in moderated,
+            )
+        )
+    entries.sort(key=lambda e: (not e.own, e.forum.area.code))
+    return entries
+
+
+def unread_counts(*, user, forum_ids) -> dict[int, int]:
+    """Unread threads per forum in one grouped query, bounded by the cut-off (only recent threads count)."""
+    mark = Subquery(
+        ForumUser.objects.filter(user=user, forum=OuterRef("forum_id")).values("marked_read_at")[:1]
+    )
+    rows = (
+        Thread.objects.filter(forum_id__in=forum_ids, last_post_at__gt=global_cutoff())
+        .annotate(read_number=_read_number_subquery(user), marked=mark)
+        .filter(last_post_number__gt=F("read_number"))
+        .filter(Q(marked__isnull=True) | Q(last_post_at__gt=F("marked")))
+        .values("forum_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {r["forum_id"]: r["n"] for r in rows}
+
+
+def child_areas(*, forum: Forum) -> QuerySet[Area]:
+    return Area.objects.filter(parent=forum.area).order_by("name")
+
+
+def forum_members(*, forum: Forum) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(area=forum.area).select_related("user").order_by("role", "user__username")
+    )
+
+
+def moderation_queue(*, user) -> QuerySet[PostFlag]:
+    """Open flags in the forums the person moderates."""
+    qs = PostFlag.objects.filter(status="open")
+    if not user.is_superuser:
+        moderated = Forum.objects.filter(
+            forumuserobjectpermission__user=user, forumuserobjectpermission__permission__codename=MODERATE
+        ).values("pk")
+        qs = qs.filter(forum_id__in=moderated)
+    return qs.select_related("post__author", "post__thread", "forum__area", "user").order_by("created_at")
+
+
+def flag_get(*, user, pk) -> PostFlag:
+    flag = PostFlag.objects.select_related("forum__area", "post__thread").filter(pk=pk).first()
+    if flag is None or MODERATE not in forum_perms(user=user, forum=flag.forum):
+        raise NotFound(_("This flag does not exist or you cannot see it."))
+    return flag
+
+
+def thread_search(*, user, q: str) -> QuerySet[Thread]:
+    """Threads the person can read whose title or a visible post matches. PostgreSQL: full text (GIN index,
+    'simple' configuration: Indonesian has no stemmer there); SQLite: a case-insensitive substring."""
+    q = (q or "").strip()[:200]
+    readable = Thread.objects.filter(forum_id__in=readable_forum_ids(user=user))
+    visible_posts = Post.objects.filter(deleted_at__isnull=True, hidden_at__isnull=True, thread__in=readable)
+    if settings.IS_POSTGRES:
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        query = SearchQuery(q, config="simple", search_type="websearch")
+        post_hits = visible_posts.annotate(sv=SearchVector("body", config="simple")).filter(sv=query)
+        title_hits = Q(
+            pk__in=readable.annotate(sv=SearchVector("title", config="simple")).filter(sv=query).values("pk")
+        )
+    else:
+        post_hits = visible_posts.filter(body__icontains=q)
+        title_hits = Q(title__icontains=q)
+    return (
+        readable.filter(title_hits | Q(pk__in=post_hits.values("thread_id")))
+        .select_related("forum__area", "author")
+        .order_by("-last_post_at", "-pk")
+    )

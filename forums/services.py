@@ -1,0 +1,580 @@
+"""Writes to the forums. Each service checks what the person may do (NotFound when they cannot see the forum,
+Forbidden when they can see it but not act), validates, writes in one short transaction, and defers
+notifications to the notification service (which pushes after commit)."""
+
+import re
+import uuid
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.areas.models import Area
+from portal.audit.services import audit_log
+from portal.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+
+from .markup import mentioned_usernames, render_markdown
+from .models import (
+    BODY_MAX,
+    BODY_MIN,
+    CASE_CODE_RE,
+    NOTE_MAX,
+    REASON_MAX,
+    TITLE_MAX,
+    TITLE_MIN,
+    FlagStatus,
+    Forum,
+    ForumUser,
+    Mention,
+    Post,
+    PostFlag,
+    PostRevision,
+    Thread,
+    ThreadKind,
+    ThreadUser,
+    WatchLevel,
+)
+from .permissions import MODERATE, POST, VIEW, forum_grant_new, forum_moderators, forum_perms
+
+User = get_user_model()
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+
+def new_client_token() -> str:
+    return uuid.uuid4().hex
+
+
+def require(*, user, forum: Forum, perm: str) -> None:
+    perms = forum_perms(user=user, forum=forum)
+    if VIEW not in perms:
+        raise NotFound(_("This forum does not exist or you cannot see it."))
+    if perm not in perms:
+        if perm == POST:
+            raise Forbidden(_("You can read this forum but not post in it."))
+        raise Forbidden(_("Only the forum's facilitators can do this."))
+
+
+def _invalid(field: str, message: str):
+    return InvalidInput(message, errors={field: [message]})
+
+
+def _clean_text(value: str, *, field: str, min_len: int, max_len: int, label: str) -> str:
+    value = (value or "").strip()
+    if len(value) < min_len:
+        if not value:
+            raise _invalid(field, _("%(label)s cannot be empty.") % {"label": label})
+        raise _invalid(
+            field, _("%(label)s needs at least %(n)s characters.") % {"label": label, "n": min_len}
+        )
+    if len(value) > max_len:
+        raise _invalid(
+            field,
+            _("%(label)s can have at most %(n)s characters (it has %(len)s).")
+            % {"label": label, "n": max_len, "len": len(value)},
+        )
+    return value
+
+
+def clean_title(value: str) -> str:
+    return _clean_text(value, field="title", min_len=TITLE_MIN, max_len=TITLE_MAX, label=_("The title"))
+
+
+def clean_body(value: str, field: str = "body") -> str:
+    return _clean_text(value, field=field, min_len=BODY_MIN, max_len=BODY_MAX, label=_("The message"))
+
+
+def clean_case_code(*, user, code: str) -> str:
+    code = (code or "").strip().upper()
+    if not code:
+        raise _invalid("case", _("A case thread needs the case code (for example APM-5202-00042)."))
+    if not re.match(CASE_CODE_RE, code):
+        raise _invalid("case", _("A case code looks like APM-5202-00042."))
+    try:
+        from referrals.selectors import case_code_visible_to
+    except ImportError:
+        return code
+    if not case_code_visible_to(user=user, code=code):
+        raise _invalid("case", _("No case you can see has the code %(code)s.") % {"code": code})
+    return code
+
+
+def thread_url(thread: Thread, number: int | None = None) -> str:
+    url = reverse("forums:thread", args=[thread.pk])
+    if number:
+        url = reverse("forums:post_goto", args=[thread.pk, number])
+    return url
+
+
+def _render(body: str) -> tuple[str, list]:
+    """Render a body and find the people it mentions (one query, only for bodies that contain an @)."""
+    names = mentioned_usernames(body)
+    users = []
+    if names:
+        users = list(User.objects.filter(username__iregex=r"^(" + "|".join(map(re.escape, names)) + r")$"))
+        users = [u for u in users if u.is_active]
+    mentions = {u.username.lower(): u.username for u in users}
+    return render_markdown(body, mentions=mentions), users
+
+
+def _readers_of(forum: Forum, users):
+    """Only people who can read the forum hear about it: a notification never names a thread to outsiders."""
+    ids = [u.pk for u in users]
+    if not ids:
+        return []
+    return list(
+        User.objects.filter(pk__in=ids, is_active=True)
+        .filter(
+            forumuserobjectpermission__content_object=forum,
+            forumuserobjectpermission__permission__codename=VIEW,
+        )
+        .distinct()
+    )
+
+
+def _notify(**kwargs) -> None:
+    from portal.notifications.services import notify
+
+    notify(**kwargs)
+
+
+def _watch(*, user, thread: Thread, read_upto: int) -> None:
+    """The author of a post watches the thread (unless they muted it) and has read up to their post."""
+    tu, created = ThreadUser.objects.get_or_create(
+        user=user, thread=thread, defaults={"last_read_number": read_upto, "level": WatchLevel.WATCH}
+    )
+    if not created:
+        fields = []
+        if tu.last_read_number < read_upto:
+            tu.last_read_number = read_upto
+            fields.append("last_read_number")
+        if tu.level == WatchLevel.NORMAL:
+            tu.level = WatchLevel.WATCH
+            fields.append("level")
+        if fields:
+            tu.save(update_fields=fields)
+
+
+# --- forums ----------------------------------------------------------------------------------------------
+
+
+def forum_ensure(*, area: Area, grant: bool = True) -> Forum:
+    """Every area has one forum, created when first needed and granted to its people at creation."""
+    forum = Forum.objects.filter(area=area).select_related("area").first()
+    if forum is not None:
+        return forum
+    try:
+        with transaction.atomic():
+            forum = Forum.objects.create(area=area)
+            forum_grant_new(forum)
+    except IntegrityError:
+        forum = Forum.objects.get(area=area)
+    forum.area = area
+    return forum
+
+
+@transaction.atomic
+def forum_mark_read(*, forum: Forum, user) -> None:
+    require(user=user, forum=forum, perm=VIEW)
+    ForumUser.objects.update_or_create(user=user, forum=forum, defaults={"marked_read_at": timezone.now()})
+
+
+@transaction.atomic
+def forum_member_add(*, forum: Forum, actor, username: str):
+    from portal.people.models import Role
+    from portal.people.services import membership_add
+
+    require(user=actor, forum=forum, perm=MODERATE)
+    username = (username or "").strip().lstrip("@")
+    person = User.objects.filter(username__iexact=username, is_active=True).first() if username else None
+    if person is None:
+        raise _invalid("username", _("Nobody has the username “%(name)s”.") % {"name": username})
+    return membership_add(user=person, area=forum.area, role=Role.MEMBER, actor=actor)
+
+
+@transaction.atomic
+def forum_member_remove(*, forum: Forum, actor, membership_id: int) -> None:
+    from portal.people.models import Membership, Role
+    from portal.people.services import membership_remove
+
+    require(user=actor, forum=forum, perm=MODERATE)
+    membership = Membership.objects.filter(pk=membership_id, area=forum.area, role=Role.MEMBER).first()
+    if membership is None:
+        raise NotFound(_("This person is not a member of this forum."))
+    membership_remove(membership=membership, actor=actor)
+
+
+# --- threads and posts -----------------------------------------------------------------------------------
+
+
+def thread_create(
+    *,
+    forum: Forum,
+    author,
+    title: str,
+    body: str,
+    kind: str = ThreadKind.DISCUSSION,
+    case_code: str = "",
+    client_token: str = "",
+) -> Thread:
+    require(user=author, forum=forum, perm=POST)
+    errors: dict[str, list[str]] = {}
+    clean = {}
+    for field, func in (("title", lambda: clean_title(title)), ("body", lambda: clean_body(body))):
+        try:
+            clean[field] = func()
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+    if kind not in ThreadKind.values:
+        errors["kind"] = [_("Choose a discussion, a case or an announcement.")]
+    elif kind == ThreadKind.ANNOUNCEMENT and MODERATE not in forum_perms(user=author, forum=forum):
+        raise Forbidden(_("Only the forum's facilitators can post announcements."))
+    elif kind == ThreadKind.CASE:
+        try:
+            case_code = clean_case_code(user=author, code=case_code)
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+    else:
+        case_code = ""
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise InvalidInput(first, errors=errors)
+    return _thread_write(
+        forum=forum,
+        author=author,
+        title=clean["title"],
+        body=clean["body"],
+        kind=kind,
+        case_code=case_code,
+        client_token=client_token[:64],
+    )
+
+
+@transaction.atomic
+def _thread_write(*, forum, author, title, body, kind, case_code, client_token, escalated_from=None, note=""):
+    if client_token:
+        existing = Thread.objects.filter(author=author, client_token=client_token).first()
+        if existing is not None:  # the same form sent twice: the first one stands
+            return existing
+    now = timezone.now()
+    html, mentioned = _render(body)
+    thread = Thread(
+        forum=forum,
+        title=title,
+        kind=kind,
+        case_code=case_code,
+        author=author,
+        last_post_at=now,
+        last_post_number=1,
+        posts_count=1,
+        client_token=client_token,
+        escalated_from=escalated_from,
+        escalation_note=note,
+        escalated_at=now if escalated_from else None,
+    )
+    thread.full_clean(exclude=["escalated_from"])
+    thread.save()
+    post = Post.objects.create(thread=thread, number=1, author=author, body=body, body_html=html)
+    ThreadUser.objects.create(user=author, thread=thread, last_read_number=1, level=WatchLevel.WATCH)
+    _mention(post=post, thread=thread, actor=author, users=mentioned)
+    audit_log(actor=author, action="forum.thread_create", target=thread, case_code=case_code)
+    return thread
+
+
+def _mention(*, post: Post, thread: Thread, actor, users) -> list:
+    readers = [u for u in _readers_of(thread.forum, users) if u.pk != actor.pk]
+    if not readers:
+        return []
+    Mention.objects.bulk_create([Mention(post=post, user=u) for u in readers], ignore_conflicts=True)
+    _notify(
+        recipients=readers,
+        kind="forum.mention",
+        params={"actor": actor.shown_name, "thread": thread.title, "forum": str(thread.forum.name)},
+        url=thread_url(thread, post.number),
+        actor=actor,
+    )
+    return readers
+
+
+@transaction.atomic
+def post_create(*, thread: Thread, author, body: str, client_token: str = "") -> Post:
+    require(user=author, forum=thread.forum, perm=POST)
+    body = clean_body(body)
+    client_token = client_token[:64]
+    # Lock the thread: post numbers are handed out one at a time.
+    locked = Thread.objects.select_for_update().get(pk=thread.pk)
+    if client_token:
+        existing = Post.objects.filter(author=author, client_token=client_token).first()
+        if existing is not None:
+            return existing
+    if locked.locked and MODERATE not in forum_perms(user=author, forum=thread.forum):
+        raise Conflict(_("This thread is locked: no new replies."))
+    html, mentioned = _render(body)
+    number = locked.last_post_number + 1
+    post = Post(
+        thread=locked, number=number, author=author, body=body, body_html=html, client_token=client_token
+    )
+    post.save()
+    Thread.objects.filter(pk=locked.pk).update(
+        last_post_number=number, posts_count=locked.posts_count + 1, last_post_at=post.created_at
+    )
+    thread.last_post_number, thread.posts_count, thread.last_post_at = (
+        number,
+        locked.posts_count + 1,
+        post.created_at,
+    )
+    _watch(user=author, thread=thread, read_upto=number)
+    notified = {u.pk for u in _mention(post=post, thread=thread, actor=author, users=mentioned)}
+    watcher_ids = (
+        ThreadUser.objects.filter(thread=thread, level=WatchLevel.WATCH)
+        .exclude(user_id__in=notified | {author.pk})
+        .values_list("user_id", flat=True)
+    )
+    watchers = _readers_of(thread.forum, [User(pk=pk) for pk in watcher_ids])
+    if watchers:
+        _notify(
+            recipients=watchers,
+            kind="forum.reply",
+            params={"actor": author.shown_name, "thread": thread.title, "forum": str(thread.forum.name)},
+            url=thread_url(thread, number),
+            actor=author,
+        )
+    return post
+
+
+def _can_touch_post(*, user, post: Post) -> set[str]:
+    perms = forum_perms(user=user, forum=post.thread.forum)
+    if VIEW not in perms:
+        raise NotFound(_("This post does not exist or you cannot see it."))
+    return perms
+
+
+@transaction.atomic
+def post_edit(*, post: Post, editor, body: str) -> Post:
+    perms = _can_touch_post(user=editor, post=post)
+    if post.author_id != editor.pk:
+        raise Forbidden(_("Only the author can edit a post."))
+    if POST not in perms:
+        raise Forbidden(_("You can read this forum but not post in it."))
+    if post.deleted_at or post.hidden_at:
+        raise Conflict(_("A deleted or hidden post cannot be edited."))
+    if post.thread.locked and MODERATE not in perms:
+        raise Conflict(_("This thread is locked: posts cannot be edited."))
+    body = clean_body(body)
+    if body == post.body:
+        return post
+    PostRevision.objects.create(post=post, body=post.body, editor=editor)
+    html, mentioned = _render(body)
+    already = set(Mention.objects.filter(post=post).values_list("user_id", flat=True))
+    post.body, post.body_html, post.edited_at = body, html, timezone.now()
+    post.save(update_fields=["body", "body_html", "edited_at"])
+    _mention(post=post, thread=post.thread, actor=editor, users=[u for u in mentioned if u.pk not in already])
+    return post
+
+
+@transaction.atomic
+def post_delete(*, post: Post, actor) -> Post:
+    perms = _can_touch_post(user=actor, post=post)
+    if post.author_id != actor.pk and MODERATE not in perms:
+        raise Forbidden(_("Only the author or a facilitator can delete a post."))
+    if post.deleted_at:
+        return post
+    if (
+        post.number == 1
+        and post.author_id == actor.pk
+        and MODERATE not in perms
+        and post.thread.posts_count > 1
+    ):
+        raise Conflict(_("The opening post of a thread with replies can only be deleted by a facilitator."))
+    post.deleted_at, post.deleted_by = timezone.now(), actor
+    post.save(update_fields=["deleted_at", "deleted_by"])
+    audit_log(actor=actor, action="forum.post_delete", target=post, case_code=post.thread.case_code)
+    return post
+
+
+@transaction.atomic
+def post_flag(*, post: Post, user, reason: str) -> PostFlag:
+    _can_touch_post(user=user, post=post)
+    reason = _clean_text(reason, field="reason", min_len=3, max_len=REASON_MAX, label=_("The reason"))
+    if post.author_id == user.pk:
+        raise Conflict(_("You cannot flag your own post: edit or delete it instead."))
+    existing = PostFlag.objects.filter(post=post, user=user, status=FlagStatus.OPEN).first()
+    if existing:
+        return existing
+    return PostFlag.objects.create(post=post, forum=post.thread.forum, user=user, reason=reason)
+
+
+@transaction.atomic
+def post_hide(*, post: Post, actor, reason: str) -> Post:
+    require(user=actor, forum=post.thread.forum, perm=MODERATE)
+    reason = _clean_text(reason, field="reason", min_len=3, max_len=REASON_MAX, label=_("The reason"))
+    if post.hidden_at is None:
+        post.hidden_at, post.hidden_by, post.hidden_reason = timezone.now(), actor, reason
+        post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+        _notify(
+            recipients=[post.author],
+            kind="forum.post_hidden",
+            params={
+                "actor": actor.shown_name,
+                "thread": post.thread.title,
+                "forum": str(post.thread.forum.name),
+                "reason": reason,
+            },
+            url=thread_url(post.thread, post.number),
+            actor=actor,
+        )
+        audit_log(actor=actor, action="forum.post_hide", target=post, case_code=post.thread.case_code)
+    PostFlag.objects.filter(post=post, status=FlagStatus.OPEN).update(
+        status=FlagStatus.HIDDEN, handled_at=timezone.now(), handled_by=actor
+    )
+    return post
+
+
+@transaction.atomic
+def post_unhide(*, post: Post, actor) -> Post:
+    require(user=actor, forum=post.thread.forum, perm=MODERATE)
+    post.hidden_at, post.hidden_by, post.hidden_reason = None, None, ""
+    post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    audit_log(actor=actor, action="forum.post_unhide", target=post, case_code=post.thread.case_code)
+    return post
+
+
+@transaction.atomic
+def flag_dismiss(*, flag: PostFlag, actor) -> PostFlag:
+    require(user=actor, forum=flag.forum, perm=MODERATE)
+    if flag.status == FlagStatus.OPEN:
+        flag.status, flag.handled_at, flag.handled_by = FlagStatus.DISMISSED, timezone.now(), actor
+        flag.save(update_fields=["status", "handled_at", "handled_by"])
+    return flag
+
+
+@transaction.atomic
+def thread_set_state(
+    *, thread: Thread, actor, locked: bool | None = None, pinned: bool | None = None
+) -> Thread:
+    require(user=actor, forum=thread.forum, perm=MODERATE)
+    fields = []
+    if locked is not None and thread.locked != locked:
+        thread.locked = locked
+        fields.append("locked")
+    if pinned is not None and thread.pinned != pinned:
+        thread.pinned = pinned
+        fields.append("pinned")
+    if fields:
+        thread.save(update_fields=fields)
+        audit_log(actor=actor, action="forum.thread_state", target=thread, fields=fields)
+    return thread
+
+
+@transaction.atomic
+def thread_resolve(*, thread: Thread, actor, resolved: bool = True) -> Thread:
+    require(user=actor, forum=thread.forum, perm=MODERATE)
+    if resolved and thread.resolved_at is None:
+        thread.resolved_at, thread.resolved_by = timezone.now(), actor
+    elif not resolved:
+        thread.resolved_at, thread.resolved_by = None, None
+    thread.save(update_fields=["resolved_at", "resolved_by"])
+    audit_log(
+        actor=actor, action="forum.thread_resolve" if resolved else "forum.thread_reopen", target=thread
+    )
+    return thread
+
+
+@transaction.atomic
+def thread_move(*, thread: Thread, actor, area_code: str) -> Thread:
+    require(user=actor, forum=thread.forum, perm=MODERATE)
+    target_area = Area.objects.filter(code=(area_code or "").strip(), parent=thread.forum.area).first()
+    if target_area is None:
+        raise _invalid("area", _("Choose a forum directly below this one."))
+    target = forum_ensure(area=target_area)
+    require(user=actor, forum=target, perm=MODERATE)
+    source = thread.forum
+    thread.forum = target
+    thread.save(update_fields=["forum"])
+    PostFlag.objects.filter(post__thread=thread).update(forum=target)
+    audit_log(
+        actor=actor,
+        action="forum.thread_move",
+        target=thread,
+        detail={"from": source.area.code, "to": target_area.code},
+    )
+    return thread
+
+
+def thread_escalate(*, thread: Thread, actor, note: str, client_token: str = "") -> Thread:
+    """Raise a thread to the parent area's forum: a new thread there carries the facilitator's summary note and
+    links back; the original shows where it went. Dusun → desa → kecamatan → kabupaten → provinsi."""
+    require(user=actor, forum=thread.forum, perm=MODERATE)
+    note = _clean_text(note, field="note", min_len=10, max_len=NOTE_MAX, label=_("The summary note"))
+    with transaction.atomic():
+        locked = Thread.objects.select_for_update().get(pk=thread.pk)
+        already = Thread.objects.filter(escalated_from=locked).select_related("forum__area").first()
+        if already is not None:
+            if client_token and already.client_token == client_token[:64]:
+                return already
+            raise Conflict(
+                _("This thread was already escalated to %(forum)s.") % {"forum": already.forum.name}
+            )
+        parent = thread.forum.area.parent
+        if parent is None:
+            raise Conflict(_("A thread in the province forum cannot be escalated any higher."))
+        target = forum_ensure(area=parent)
+        new = _thread_write(
+            forum=target,
+            author=actor,
+            title=thread.title,
+            body=note,
+            kind=thread.kind if thread.kind != ThreadKind.ANNOUNCEMENT else ThreadKind.DISCUSSION,
+            case_code=thread.case_code,
+            client_token=client_token[:64],
+            escalated_from=locked,
+            note=note,
+        )
+        audit_log(
+            actor=actor,
+            action="forum.thread_escalate",
+            target=thread,
+            case_code=thread.case_code,
+            detail={"to_thread": new.pk, "to_area": parent.code},
+        )
+        recipients = list(forum_moderators(target))
+        _notify(
+            recipients=recipients,
+            kind="forum.escalated",
+            params={"actor": actor.shown_name, "thread": new.title, "forum": str(target.name)},
+            url=thread_url(new),
+            actor=actor,
+        )
+    return new
+
+
+# --- reading ---------------------------------------------------------------------------------------------
+
+
+def thread_mark_read(*, user, thread: Thread, upto: int, state: ThreadUser | None) -> None:
+    """Move the reader's marker forward to `upto`. Writes only when the marker moves (most page views of a
+    thread one has read cost no write at all)."""
+    if not user.is_authenticated:
+        return
+    if state is None:
+        try:
+            with transaction.atomic():
+                ThreadUser.objects.create(user=user, thread=thread, last_read_number=upto)
+        except IntegrityError:
+            ThreadUser.objects.filter(user=user, thread=thread, last_read_number__lt=upto).update(
+                last_read_number=upto
+            )
+    elif state.last_read_number < upto:
+        ThreadUser.objects.filter(pk=state.pk, last_read_number__lt=upto).update(last_read_number=upto)
+        state.last_read_number = upto
+
+
+def thread_set_level(*, user, thread: Thread, level: str) -> ThreadUser:
+    require(user=user, forum=thread.forum, perm=VIEW)
+    if level not in WatchLevel.values:
+        raise _invalid("level", _("Choose watching, normal or muted."))
+    tu, _created = ThreadUser.objects.update_or_create(user=user, thread=thread, defaults={"level": level})
+    return tu

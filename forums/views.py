@@ -1,0 +1,491 @@
+"""Forum pages. Each view parses input, calls one selector or service and renders; services raise NotFound
+(404 page), Forbidden (403 page), Conflict and InvalidInput (a message on the form, which keeps what was typed)."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.core.errors import Conflict, Forbidden, InvalidInput
+
+from . import selectors, services
+from .forms import (
+    EditForm,
+    EscalateForm,
+    MemberAddForm,
+    MoveForm,
+    ReasonForm,
+    ReplyForm,
+    SearchForm,
+    ThreadForm,
+    WatchForm,
+)
+from .markup import quote_markdown
+from .models import WatchLevel
+from .permissions import MODERATE, POST, VIEW, forum_perms
+
+
+def _form_error(form, exc: InvalidInput | Conflict, aliases=None) -> None:
+    aliases = aliases or {}
+    if isinstance(exc, InvalidInput) and exc.errors:
+        for field, errs in exc.errors.items():
+            field = aliases.get(field, field)
+            for err in errs:
+                form.add_error(field if field in form.fields else None, err)
+    else:
+        form.add_error(None, str(exc.message))
+
+
+def _page_number(request, last: int) -> int:
+    try:
+        number = int(request.GET.get("page", 1))
+    except ValueError:
+        number = 1
+    return min(max(number, 1), max(last, 1))
+
+
+@login_required
+def my_forums(request):
+    entries = selectors.my_forums(user=request.user)
+    return render(
+        request,
+        "forums/my_forums.html",
+        {
+            "own": [e for e in entries if e.own],
+            "below": [e for e in entries if not e.own],
+            "can_moderate": any(e.can_moderate for e in entries),
+            "search_form": SearchForm(),
+        },
+    )
+
+
+@login_required
+def forum_detail(request, code):
+    forum = selectors.forum_get(user=request.user, code=code)
+    perms = forum_perms(user=request.user, forum=forum)
+    page = Paginator(
+        selectors.forum_threads(user=request.user, forum=forum), selectors.THREADS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    selectors.mark_unread(page.object_list, cutoff=selectors.forum_cutoff(user=request.user, forum=forum))
+    return render(
+        request,
+        "forums/forum.html",
+        {
+            "forum": forum,
+            "page": page,
+            "attention": selectors.forum_needs_attention(forum=forum),
+            "can_post": POST in perms,
+            "can_moderate": MODERATE in perms,
+        },
+    )
+
+
+@login_required
+@require_POST
+def forum_mark_read(request, code):
+    forum = selectors.forum_get(user=request.user, code=code)
+    services.forum_mark_read(forum=forum, user=request.user)
+    messages.success(request, _("Every thread in this forum is marked as read."))
+    return redirect("forums:forum", code=forum.area.code)
+
+
+@login_required
+def thread_new(request, code):
+    forum = selectors.forum_get(user=request.user, code=code)
+    perms = forum_perms(user=request.user, forum=forum)
+    if POST not in perms:
+        raise Forbidden(_("You can read this forum but not post in it."))
+    form = ThreadForm(
+        request.POST or None, can_announce=MODERATE in perms, initial={"case": request.GET.get("case", "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            thread = services.thread_create(
+                forum=forum,
+                author=request.user,
+                title=data["title"],
+                body=data["body"],
+                kind=data["kind"],
+                case_code=data["case"],
+                client_token=data["token"],
+            )
+        except (InvalidInput, Conflict) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Your thread was posted."))
+            return redirect("forums:thread", pk=thread.pk)
+    return render(request, "forums/thread_form.html", {"forum": forum, "form": form})
+
+
+@login_required
+def thread_detail(request, pk):
+    thread = selectors.thread_get(user=request.user, pk=pk)
+    perms = forum_perms(user=request.user, forum=thread.forum)
+    last_page = selectors.page_of(thread.last_post_number)
+    number = _page_number(request, last_page)
+    posts = selectors.thread_posts(thread=thread, page=number)
+    state = selectors.thread_state(user=request.user, thread=thread)
+    read_before = state.last_read_number if state else 0
+    cutoff = selectors.forum_cutoff(user=request.user, forum=thread.forum)
+    for post in posts:
+        post.is_new = post.number > read_before and post.created_at > cutoff
+    if posts:
+        services.thread_mark_read(user=request.user, thread=thread, upto=posts[-1].number, state=state)
+    origin_visible = bool(
+        thread.escalated_from and VIEW in forum_perms(user=request.user, forum=thread.escalated_from.forum)
+    )
+    target = thread.escalation_target
+    target_visible = bool(target and VIEW in forum_perms(user=request.user, forum=target.forum))
+    can_post = POST in perms and (not thread.locked or MODERATE in perms)
+    return render(
+        request,
+        "forums/thread.html",
+        {
+            "thread": thread,
+            "forum": thread.forum,
+            "posts": posts,
+            "page": {"number": number, "last": last_page, "range": range(1, last_page + 1)},
+            "can_post": can_post,
+            "can_moderate": MODERATE in perms,
+            "level": state.level if state else WatchLevel.NORMAL,
+            "levels": WatchLevel.choices,
+            "reply_form": ReplyForm() if can_post else None,
+            "origin_visible": origin_visible,
+            "target": target,
+            "target_visible": target_visible,
+            "user_id": request.user.pk,
+        },
+    )
+
+
+@login_required
+def thread_unread(request, pk):
+    """Open a thread at the first post the person has not read (or at the last page when all is read)."""
+    thread = selectors.thread_get(user=request.user, pk=pk)
+    number = selectors.thread_first_unread(user=request.user, thread=thread) or thread.last_post_number
+    return redirect(_post_url(thread.pk, number))
+
+
+def _post_url(thread_id: int, number: int) -> str:
+    page = selectors.page_of(number)
+    url = reverse("forums:thread", args=[thread_id])
+    return f"{url}?page={page}#post-{number}" if page > 1 else f"{url}#post-{number}"
+
+
+@login_required
+def post_goto(request, pk, number):
+    thread = selectors.thread_get(user=request.user, pk=pk)
+    return redirect(_post_url(thread.pk, min(number, thread.last_post_number)))
+
+
+@login_required
+def thread_reply(request, pk):
+    thread = selectors.thread_get(user=request.user, pk=pk)
+    perms = forum_perms(user=request.user, forum=thread.forum)
+    if POST not in perms:
+        raise Forbidden(_("You can read this forum but not post in it."))
+    initial = {}
+    quote_id = request.GET.get("quote")
+    if quote_id and quote_id.isdigit():
+        quoted = selectors.post_get(user=request.user, pk=int(quote_id))
+        if quoted.thread_id == thread.pk and quoted.is_visible:
+            initial["body"] = quote_markdown(author=quoted.author.shown_name, body=quoted.body)
+    form = ReplyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = services.post_create(
+                thread=thread,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                client_token=form.cleaned_data["token"],
+            )
+        except (InvalidInput, Conflict) as exc:
+            _form_error(form, exc)
+        else:
+            return redirect(_post_url(thread.pk, post.number))
+    if thread.locked and MODERATE not in perms:
+        form.add_error(None, _("This thread is locked: no new replies."))
+    return render(request, "forums/reply_form.html", {"thread": thread, "forum": thread.forum, "form": form})
+
+
+@login_required
+@require_POST
+def thread_watch(request, pk):
+    thread = selectors.thread_get(user=request.user, pk=pk)
+    form = WatchForm(request.POST)
+    if form.is_valid():
+        services.thread_set_level(user=request.user, thread=thread, level=form.cleaned_data["level"])
+        messages.success(request, _("Your notification setting for this thread was saved."))
+    return redirect("forums:thread", pk=thread.pk)
+
+
+@login_required
+@require_POST
+def thread_moderate(request, pk):
+    thread = selectors.thread_get(user=request.user, pk=pk)
+    action = request.POST.get("action", "")
+    done = {
+        "lock": (
+            lambda: services.thread_set_state(thread=thread, actor=request.user, locked=True),
+            _("The thread is locked."),
+        ),
+        "unlock": (
+            lambda: services.thread_set_state(thread=thread, actor=request.user, locked=False),
+            _("The thread is open again."),
+        ),
+        "pin": (
+            lambda: services.thread_set_state(thread=thread, actor=request.user, pinned=True),
+            _("The thread is pinned."),
+        ),
+        "unpin": (
+            lambda: services.thread_set_state(thread=thread, actor=request.user, pinned=False),
+            _("The thread is no longer pinned."),
+        ),
+        "resolve": (
+            lambda: services.thread_resolve(thread=thread, actor=request.user),
+            _("The thread is marked resolved."),
+        ),
+        "reopen": (
+            lambda: services.thread_resolve(thread=thread, actor=request.user, resolved=False),
+            _("The thread is open again."),
+        ),
+    }
+    if action not in done:
+        messages.error(request, _("Unknown action."))
+    else:
+        func, message = done[action]
+        func()
+        messages.success(request, message)
+    return redirect("forums:thread", pk=thread.pk)
+
+
+@login_required
+def thread_escalate(request, pk):
+    thread = selectors.thread_get(user=request.user, pk=pk)
+    if MODERATE not in forum_perms(user=request.user, forum=thread.forum):
+        raise Forbidden(_("Only the forum's facilitators can do this."))
+    parent = thread.forum.area.parent
+    form = EscalateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.thread_escalate(
+                thread=thread,
+                actor=request.user,
+                note=form.cleaned_data["note"],
+                client_token=form.cleaned_data["token"],
+            )
+        except (InvalidInput, Conflict) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The thread was escalated to %(forum)s.") % {"forum": new.forum.name})
+            return redirect("forums:thread", pk=thread.pk)
+    if parent is None:
+        form.add_error(None, _("A thread in the province forum cannot be escalated any higher."))
+    return render(
+        request,
+        "forums/escalate_form.html",
+        {"thread": thread, "forum": thread.forum, "parent": parent, "form": form},
+    )
+
+
+@login_required
+def thread_move(request, pk):
+    thread = selectors.thread_get(user=request.user, pk=pk)
+    if MODERATE not in forum_perms(user=request.user, forum=thread.forum):
+        raise Forbidden(_("Only the forum's facilitators can do this."))
+    areas = list(selectors.child_areas(forum=thread.forum))
+    form = MoveForm(request.POST or None, areas=areas)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.thread_move(thread=thread, actor=request.user, area_code=form.cleaned_data["area"])
+        except InvalidInput as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The thread was moved to %(forum)s.") % {"forum": thread.forum.name})
+            return redirect("forums:thread", pk=thread.pk)
+    return render(
+        request,
+        "forums/move_form.html",
+        {"thread": thread, "forum": thread.forum, "form": form, "areas": areas},
+    )
+
+
+@login_required
+def post_edit(request, pk):
+    post = selectors.post_get(user=request.user, pk=pk)
+    if post.author_id != request.user.pk:
+        raise Forbidden(_("Only the author can edit a post."))
+    form = EditForm(request.POST or None, initial={"body": post.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_edit(post=post, editor=request.user, body=form.cleaned_data["body"])
+        except (InvalidInput, Conflict) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Your post was saved."))
+            return redirect(_post_url(post.thread_id, post.number))
+    return render(
+        request,
+        "forums/edit_form.html",
+        {"post": post, "thread": post.thread, "forum": post.thread.forum, "form": form},
+    )
+
+
+@login_required
+def post_history(request, pk):
+    post = selectors.post_get(user=request.user, pk=pk)
+    if not post.is_visible and MODERATE not in forum_perms(user=request.user, forum=post.thread.forum):
+        raise Http404
+    revisions = post.revisions.select_related("editor")
+    return render(
+        request,
+        "forums/history.html",
+        {"post": post, "thread": post.thread, "forum": post.thread.forum, "revisions": revisions},
+    )
+
+
+@login_required
+def post_delete(request, pk):
+    post = selectors.post_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        try:
+            services.post_delete(post=post, actor=request.user)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The post was deleted."))
+        return redirect(_post_url(post.thread_id, post.number))
+    perms = forum_perms(user=request.user, forum=post.thread.forum)
+    if post.author_id != request.user.pk and MODERATE not in perms:
+        raise Forbidden(_("Only the author or a facilitator can delete a post."))
+    return render(
+        request,
+        "forums/confirm_delete.html",
+        {"post": post, "thread": post.thread, "forum": post.thread.forum},
+    )
+
+
+def _reason_view(request, pk, *, action, template, success):
+    post = selectors.post_get(user=request.user, pk=pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(post=post, reason=form.cleaned_data["reason"])
+        except (InvalidInput, Conflict) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(_post_url(post.thread_id, post.number))
+    return render(
+        request, template, {"post": post, "thread": post.thread, "forum": post.thread.forum, "form": form}
+    )
+
+
+@login_required
+def post_flag(request, pk):
+    return _reason_view(
+        request,
+        pk,
+        action=lambda post, reason: services.post_flag(post=post, user=request.user, reason=reason),
+        template="forums/flag_form.html",
+        success=_("Thank you: the facilitators will look at this post."),
+    )
+
+
+@login_required
+def post_hide(request, pk):
+    post = selectors.post_get(user=request.user, pk=pk)
+    if MODERATE not in forum_perms(user=request.user, forum=post.thread.forum):
+        raise Forbidden(_("Only the forum's facilitators can do this."))
+    return _reason_view(
+        request,
+        pk,
+        action=lambda post, reason: services.post_hide(post=post, actor=request.user, reason=reason),
+        template="forums/hide_form.html",
+        success=_("The post is hidden and its author was told why."),
+    )
+
+
+@login_required
+@require_POST
+def post_unhide(request, pk):
+    post = selectors.post_get(user=request.user, pk=pk)
+    services.post_unhide(post=post, actor=request.user)
+    messages.success(request, _("The post is visible again."))
+    return redirect(_post_url(post.thread_id, post.number))
+
+
+@login_required
+def moderation(request):
+    page = Paginator(selectors.moderation_queue(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "forums/moderation.html", {"page": page})
+
+
+@login_required
+@require_POST
+def flag_dismiss(request, pk):
+    flag = selectors.flag_get(user=request.user, pk=pk)
+    services.flag_dismiss(flag=flag, actor=request.user)
+    messages.success(request, _("The flag was dismissed; the post stays visible."))
+    return redirect("forums:moderation")
+
+
+@login_required
+def members(request, code):
+    forum = selectors.forum_get(user=request.user, code=code)
+    if MODERATE not in forum_perms(user=request.user, forum=forum):
+        raise Forbidden(_("Only the forum's facilitators can do this."))
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST":
+        if "remove" in request.POST:
+            try:
+                services.forum_member_remove(
+                    forum=forum, actor=request.user, membership_id=int(request.POST["remove"])
+                )
+            except ValueError:
+                raise Http404 from None
+            messages.success(request, _("The person was removed from this forum."))
+            return redirect("forums:members", code=forum.area.code)
+        if form.is_valid():
+            try:
+                membership = services.forum_member_add(
+                    forum=forum, actor=request.user, username=form.cleaned_data["username"]
+                )
+            except InvalidInput as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is now a member of this forum.") % {"name": membership.user.shown_name},
+                )
+                return redirect("forums:members", code=forum.area.code)
+    return render(
+        request,
+        "forums/members.html",
+        {"forum": forum, "form": form, "members": selectors.forum_members(forum=forum)},
+    )
+
+
+@login_required
+def search(request):
+    form = SearchForm(request.GET or None)
+    page = None
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        page = Paginator(selectors.thread_search(user=request.user, q=form.cleaned_data["q"]), 25).get_page(
+            request.GET.get("page")
+        )
+    return render(request, "forums/search.html", {"search_form": form, "page": page})
+
+
+@login_required
+def person(request, username):
+    person = get_user_model().objects.filter(username=username, is_active=True).first()
+    if person is None:
+        raise Http404
+    return render(request, "forums/person.html", {"person": person})
