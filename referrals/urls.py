@@ -1,2 +1,21 @@
+from django.urls import path
+
+from . import views
+
 app_name = "referrals"
-urlpatterns = []
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("new/", views.case_create, name="case_create"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
+    path("referrals/<int:pk>/act/", views.referral_act, name="referral_act"),
+    path("referrals/<int:pk>/messages/", views.referral_message, name="referral_message"),
+    path("referrals/<int:pk>/resend/", views.referral_resend, name="referral_resend"),
+    path("referrals/<int:pk>/letter/", views.referral_letter, name="referral_letter"),
+    path("<str:code>/", views.case_detail, name="case_detail"),
+    path("<str:code>/consents/new/", views.consent_create, name="consent_create"),
+    path("<str:code>/consents/<int:consent_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("<str:code>/team/", views.team_add, name="team_add"),
+    path("<str:code>/audit/", views.case_audit, name="case_audit"),
+    path("<str:code>/referrals/new/", views.referral_create, name="referral_create"),
+]

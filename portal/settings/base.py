@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "portal.audit",
     "portal.notifications",
     "portal.dashboard",
+    "portal.privacy",
     # Pelita product
     "forums",
     "referrals",
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "portal.core.middleware.PelitaErrorMiddleware",
+    "portal.privacy.middleware.SessionIdleMiddleware",
+    "portal.privacy.middleware.PelitaCSPMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -155,9 +158,40 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "/"
+# Sessions (docs/SECURITY.md): a session ends after 14 days without use (the expiry slides, refreshed at most
+# once an hour by portal.privacy.middleware.SessionIdleMiddleware) and at the latest 30 days after login.
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+PELITA_SESSION_MAX_AGE = 60 * 60 * 24 * 30
 CSRF_COOKIE_HTTPONLY = False
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Browser protections in every environment (production adds HSTS, secure cookies and the HTTPS redirect).
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): no inline script, no inline style, nothing from another origin except
+# the video players a story may embed. The Wagtail admin (/admin/) gets a relaxed policy, see
+# portal.privacy.middleware.PelitaCSPMiddleware and docs/SECURITY.md.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["https://www.youtube-nocookie.com", "https://www.youtube.com", "https://player.vimeo.com"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PELITA_ADMIN_CSP_PREFIX = "/admin/"
 
 # django-guardian: no anonymous user object; anonymous people have no object permissions.
 ANONYMOUS_USER_NAME = None
@@ -201,6 +235,10 @@ WAGTAILSEARCH_BACKENDS = {
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "txt", "csv"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# Uploaded documents are checked by their content, not their name, and limited in size (portal.privacy.uploads).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.privacy.uploads.SafeDocumentForm"
+PELITA_DOCUMENT_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
 # Background work: Django's task framework backport, run inline unless configured otherwise.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,151 @@
+"""Page forms. They parse what a person typed; the rules (age, NIK, areas, consent, states) are the services'."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.agencies.models import Service
+
+from .models import ParentAbroad, Sex, Status, Urgency
+from .selectors import INBOX_TABS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CaseForm(forms.Form):
+    area = forms.ChoiceField(label=_("Dusun or desa"))
+    child_name = forms.CharField(label=_("Child's name"), max_length=120)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect)
+    birth_date = forms.DateField(label=_("Date of birth"), widget=DATE)
+    nik = forms.CharField(
+        label=_("NIK"),
+        max_length=24,
+        required=False,
+        help_text=_("16 digits, if known (on the family card, Kartu Keluarga)."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    caregiver_name = forms.CharField(label=_("Caregiver's name"), max_length=120)
+    caregiver_relation = forms.CharField(
+        label=_("Caregiver's relation to the child"),
+        max_length=60,
+        help_text=_("For example grandmother, aunt, father."),
+    )
+    caregiver_phone = forms.CharField(label=_("Caregiver's phone"), max_length=30, required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    parent_abroad = forms.ChoiceField(
+        label=_("Which parent works abroad"), choices=ParentAbroad.choices, widget=forms.RadioSelect
+    )
+    destination_country = forms.CharField(label=_("Country where the parent works"), max_length=60)
+    abroad_since = forms.DateField(label=_("Abroad since"), required=False, widget=DATE)
+    needs = forms.MultipleChoiceField(
+        label=_("What the child lacks"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only the case team reads these notes."),
+    )
+
+    def __init__(self, *args, areas=(), services=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", _("Choose…"))] + [(a.code, _area_label(a)) for a in areas]
+        self.fields["needs"].choices = [(s.slug, s.need) for s in services]
+
+
+def _area_label(area) -> str:
+    if area.level == "hamlet" and area.parent_id:
+        return f"{area.display_name}, {area.parent.display_name}"
+    return area.display_name
+
+
+class ConsentForm(forms.Form):
+    given_by = forms.CharField(label=_("Consent given by"), max_length=120)
+    relation = forms.CharField(label=_("Relation to the child"), max_length=60)
+    given_on = forms.DateField(label=_("Date"), widget=DATE)
+    agencies = forms.MultipleChoiceField(
+        label=_("Agencies the caregiver agrees to share the case with"), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, agencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].choices = [(str(a.pk), a.name) for a in agencies]
+
+
+class ConsentWithdrawForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class TeamAddForm(forms.Form):
+    username = forms.CharField(label=_("Username of the case worker"), max_length=150)
+
+
+class ReferralForm(forms.Form):
+    service = forms.ChoiceField(label=_("Service"))
+    agency = forms.ChoiceField(label=_("Agency"), widget=forms.RadioSelect)
+    urgency = forms.ChoiceField(
+        label=_("Urgency"),
+        choices=Urgency.choices,
+        initial=Urgency.ROUTINE,
+        widget=forms.RadioSelect,
+        help_text=_("The agency answers a routine referral within 3 working days, an urgent one within 1."),
+    )
+    note = forms.CharField(
+        label=_("What the child needs"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "The agency reads this note. Write what is needed, not more about the family than it needs."
+        ),
+    )
+    consent_override_reason = forms.CharField(
+        label=_("Sending without consent: why"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only for an urgent child-protection referral where asking the caregiver would put the child at risk."
+        ),
+    )
+
+    def __init__(self, *args, services=(), agencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", _("Choose…"))] + [(s.slug, s.name) for s in services]
+        self.fields["agency"].choices = [(str(a.pk), a.name) for a in agencies]
+
+
+class ResendForm(forms.Form):
+    agency = forms.ChoiceField(label=_("Another agency"), widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Note for the agency"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, agencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [(str(a.pk), a.name) for a in agencies]
+
+
+class TransitionForm(forms.Form):
+    action = forms.CharField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.CharField(label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label=_("Message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class InboxFilterForm(forms.Form):
+    tab = forms.ChoiceField(required=False, choices=[(k, k) for k in INBOX_TABS])
+    service = forms.ChoiceField(label=_("Service"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", _("All services"))] + [
+            (s.slug, s.name) for s in Service.objects.all()
+        ]
+        self.fields["status"].choices = [("", _("All statuses"))] + [
+            (v, label) for v, label in Status.choices if v != Status.DRAFT
+        ]
+
+
+class CaseSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search by code or name"), required=False, max_length=100)

@@ -1,0 +1,353 @@
+"""Reads: who may see which case and referral, and how much of it. Permission filtering happens in the
+database (joins on the case team and the agency's group), never in a loop over objects."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from guardian.shortcuts import get_perms
+
+from portal.agencies.models import Agency
+from portal.areas.models import Area, Level
+from portal.audit.models import AuditEntry
+from portal.core.errors import NotFound
+from portal.people.models import OVERSEER_ROLES, Membership, Role
+from portal.people.selectors import user_oversees_area
+
+from .models import (
+    IDENTITY_FIELDS,
+    OPEN_STATUSES,
+    CaseTeamMember,
+    ChildCase,
+    Consent,
+    Referral,
+    ReferralEvent,
+    ReferralMessage,
+    Status,
+)
+from .transitions import LIAISON, TEAM
+from .workdays import days_overdue
+
+# How much of a case a person sees.
+ACCESS_TEAM = "team"  # the case team: everything
+ACCESS_LIAISON = "liaison"  # a liaison of an agency with an open referral: the fields that referral shares
+ACCESS_OVERSEER = (
+    "overseer"  # facilitators and coordinators above the case's area: code, desa, needs, statuses
+)
+
+
+def normalize_code(code: str) -> str:
+    return (code or "").strip().upper()
+
+
+def _group_ids(user) -> list[int]:
+    if not hasattr(user, "_pelita_group_ids"):
+        user._pelita_group_ids = list(user.groups.values_list("pk", flat=True))
+    return user._pelita_group_ids
+
+
+def is_case_team(*, user, case: ChildCase) -> bool:
+    return (
+        user.is_authenticated
+        and CaseTeamMember.objects.filter(case=case, user=user, user__is_active=True).exists()
+    )
+
+
+def is_case_worker_anywhere(*, user) -> bool:
+    return user.is_authenticated and Membership.objects.filter(user=user, role=Role.CASE_WORKER).exists()
+
+
+def case_worker_areas(*, user) -> QuerySet[Area]:
+    """The desa and dusun a case worker may register children in: where they hold the role, and below."""
+    codes = list(
+        Membership.objects.filter(user=user, role=Role.CASE_WORKER).values_list("area__code", flat=True)
+    )
+    if not codes:
+        return Area.objects.none()
+    q = Q()
+    for code in codes:
+        q |= Q(code=code) | Q(code__startswith=code + ".")
+    return Area.objects.filter(q, level__in=[Level.VILLAGE, Level.HAMLET]).select_related("parent")
+
+
+def cases_for_team(*, user, q: str = "") -> QuerySet[ChildCase]:
+    """The cases on the person's team (the only ones whose identity they see), newest first."""
+    if not user.is_authenticated:
+        return ChildCase.objects.none()
+    qs = ChildCase.objects.filter(team__user=user).select_related("area", "village")
+    if q:
+        q = q.strip()
+        qs = qs.filter(Q(code__icontains=q) | Q(child_name__icontains=q))
+    return qs.prefetch_related(
+        "needs",
+        Prefetch(
+            "referrals",
+            queryset=Referral.objects.select_related("service", "agency").order_by("-created_at"),
+        ),
+    ).order_by("-created_at", "-pk")
+
+
+@dataclass
+class CaseAccess:
+    case: ChildCase
+    level: str
+    # For a liaison: the identity fields their open referrals share.
+    fields: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def sees_identity(self) -> bool:
+        return self.level in (ACCESS_TEAM, ACCESS_LIAISON)
+
+
+def case_access(*, user, code: str) -> CaseAccess:
+    """How much of a case the person sees; NotFound for anyone with no access (the same as no such case)."""
+    if not user.is_authenticated:
+        raise NotFound()
+    case = (
+        ChildCase.objects.select_related("area", "village", "village__parent")
+        .filter(code=normalize_code(code))
+        .first()
+    )
+    if case is None:
+        raise NotFound()
+    if is_case_team(user=user, case=case):
+        return CaseAccess(case=case, level=ACCESS_TEAM, fields=IDENTITY_FIELDS)
+    open_referrals = list(
+        Referral.objects.filter(case=case, status__in=OPEN_STATUSES, agency__group__in=_group_ids(user))
+    )
+    shared: list[str] = []
+    for referral in open_referrals:
+        if "view_referral_identity" in get_perms(user, referral):
+            shared += [f for f in referral.shared_fields if f not in shared]
+    if shared:
+        return CaseAccess(
+            case=case, level=ACCESS_LIAISON, fields=tuple(f for f in IDENTITY_FIELDS if f in shared)
+        )
+    if user_oversees_area(user=user, area=case.village, roles=OVERSEER_ROLES):
+        return CaseAccess(case=case, level=ACCESS_OVERSEER)
+    raise NotFound()
+
+
+def case_team(*, case: ChildCase) -> list:
+    return [m.user for m in case.team.select_related("user").order_by("added_at")]
+
+
+def case_consents(*, case: ChildCase) -> QuerySet[Consent]:
+    return case.consents.select_related("recorded_by", "withdrawn_by").prefetch_related("agencies")
+
+
+def active_consent_for(*, case: ChildCase, agency: Agency) -> Consent | None:
+    return (
+        Consent.objects.filter(case=case, withdrawn_at__isnull=True, agencies=agency)
+        .order_by("-given_on", "-pk")
+        .first()
+    )
+
+
+def case_referrals(*, case: ChildCase) -> QuerySet[Referral]:
+    return case.referrals.select_related("agency", "service").order_by("-created_at", "-pk")
+
+
+def case_audit_trail(*, case: ChildCase) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(case_code=case.code).order_by("-at", "-pk")
+
+
+# --- referrals ---------------------------------------------------------------------------------------------
+
+
+def referrals_visible_to(*, user) -> QuerySet[Referral]:
+    """Referrals the person may see: those of cases on their team, and those sent to their agencies."""
+    if not user.is_authenticated:
+        return Referral.objects.none()
+    team = CaseTeamMember.objects.filter(case=OuterRef("case"), user=user)
+    groups = _group_ids(user)
+    q = Exists(team)
+    if groups:
+        q |= Q(agency__group__in=groups) & ~Q(status=Status.DRAFT)
+    return Referral.objects.filter(q)
+
+
+def overdue_q(*, now=None) -> Q:
+    """Referrals past their response deadline (still sent) or completion target (accepted, in progress)."""
+    now = now or timezone.now()
+    return Q(status=Status.SENT, due_at__lt=now) | Q(
+        status__in=(Status.ACCEPTED, Status.IN_PROGRESS), completion_due_at__lt=now
+    )
+
+
+def referral_is_overdue(referral: Referral, *, now=None) -> bool:
+    now = now or timezone.now()
+    if referral.status == Status.SENT:
+        return bool(referral.due_at and referral.due_at < now)
+    if referral.status in (Status.ACCEPTED, Status.IN_PROGRESS):
+        return bool(referral.completion_due_at and referral.completion_due_at < now)
+    return False
+
+
+def referral_deadline(referral: Referral):
+    """The deadline that matters now: the response deadline while sent, else the completion target."""
+    return referral.due_at if referral.status == Status.SENT else referral.completion_due_at
+
+
+INBOX_TABS = {
+    "new": Q(status=Status.SENT),
+    "accepted": Q(status=Status.ACCEPTED),
+    "in_progress": Q(status=Status.IN_PROGRESS),
+    "overdue": None,  # overdue_q(), computed at read time
+    "all": Q(),
+}
+
+
+def referrals_list(
+    *, user, status: str = "", service: str = "", overdue: bool | None = None, agency_only=False
+):
+    qs = referrals_visible_to(user=user)
+    if agency_only:
+        qs = qs.filter(agency__group__in=_group_ids(user)).exclude(status=Status.DRAFT)
+    if status:
+        qs = qs.filter(status=status)
+    if service:
+        qs = qs.filter(service__slug=service)
+    if overdue is True:
+        qs = qs.filter(overdue_q())
+    elif overdue is False:
+        qs = qs.exclude(overdue_q())
+    return (
+        qs.select_related("case", "case__village", "agency", "service")
+        .annotate(is_overdue=ExpressionWrapper(overdue_q(), output_field=BooleanField()))
+        .order_by("-sent_at", "-created_at", "-pk")
+    )
+
+
+def agency_inbox(*, user, tab: str = "new", service: str = "", status: str = "") -> QuerySet[Referral]:
+    """The referrals sent to the person's agencies, for the inbox's tabs and filters. One query."""
+    qs = referrals_list(user=user, service=service, status=status, agency_only=True)
+    cond = INBOX_TABS.get(tab, INBOX_TABS["new"])
+    qs = qs.filter(overdue_q()) if tab == "overdue" else qs.filter(cond)
+    return qs.order_by("due_at", "-sent_at", "-pk") if tab in ("new", "overdue") else qs
+
+
+def inbox_counts(*, user) -> dict[str, int]:
+    from django.db.models import Count
+
+    qs = referrals_list(user=user, agency_only=True)
+    counts = qs.aggregate(
+        new=Count("pk", filter=INBOX_TABS["new"]),
+        accepted=Count("pk", filter=INBOX_TABS["accepted"]),
+        in_progress=Count("pk", filter=INBOX_TABS["in_progress"]),
+        overdue=Count("pk", filter=overdue_q()),
+    )
+    return counts
+
+
+@dataclass
+class ReferralAccess:
+    referral: Referral
+    actors: set[str]
+    sees_identity: bool
+    sees_thread: bool
+
+    @property
+    def is_team(self) -> bool:
+        return TEAM in self.actors
+
+    @property
+    def is_liaison(self) -> bool:
+        return LIAISON in self.actors
+
+
+def referral_access(*, user, referral_id: int, lock: bool = False) -> ReferralAccess:
+    """The referral with what the person may do with it; NotFound for anyone who may not see it. With lock,
+    the row is locked (select_for_update) for the rest of the caller's transaction."""
+    if not user.is_authenticated:
+        raise NotFound()
+    qs = Referral.objects.select_related(
+        "case", "case__area", "case__village", "agency", "service", "sent_by", "area"
+    )
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    referral = qs.filter(pk=referral_id).first()
+    if referral is None:
+        raise NotFound()
+    actors: set[str] = set()
+    if is_case_team(user=user, case=referral.case):
+        actors.add(TEAM)
+    if referral.status != Status.DRAFT and referral.agency.group_id in _group_ids(user):
+        actors.add(LIAISON)
+    if not actors:
+        raise NotFound()
+    perms = set(get_perms(user, referral)) if LIAISON in actors and TEAM not in actors else set()
+    is_team = TEAM in actors
+    return ReferralAccess(
+        referral=referral,
+        actors=actors,
+        sees_identity=is_team or "view_referral_identity" in perms,
+        sees_thread=is_team or "message_referral" in perms,
+    )
+
+
+def referral_history(*, referral: Referral) -> QuerySet[ReferralEvent]:
+    return referral.events.select_related("by").order_by("at", "pk")
+
+
+def referral_messages(*, referral: Referral) -> QuerySet[ReferralMessage]:
+    return referral.messages.select_related("author").order_by("created_at", "pk")
+
+
+def referral_liaisons(*, referral: Referral) -> QuerySet:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(groups=referral.agency.group_id, is_active=True)
+
+
+def referral_team(*, referral: Referral) -> QuerySet:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(case_teams__case=referral.case_id, is_active=True)
+
+
+# --- for other apps (forums, dashboard) ---------------------------------------------------------------------
+
+
+def case_code_visible_to(*, user, code: str) -> bool:
+    """May the person link a forum thread to this case code: the case team and overseers (facilitators and
+    coordinators) of the case's area. Reveals nothing else."""
+    try:
+        access = case_access(user=user, code=code)
+    except NotFound:
+        return False
+    return access.level in (ACCESS_TEAM, ACCESS_OVERSEER)
+
+
+def needs_attention_for_area(*, area: Area, now=None) -> list[dict]:
+    """The referrals raised as overdue to this area's forum: the kecamatan above the child's desa.
+    Each: code, service (name), agency (name), days_overdue, url (the case page: the team sees the case, the
+    forum's overseers only its code, desa, needs and referral statuses). Never the child's identity."""
+    if area.level != Level.DISTRICT:
+        return []
+    now = now or timezone.now()
+    raised = Q(status=Status.SENT, overdue_raised_at__isnull=False, due_at__lt=now) | Q(
+        status__in=(Status.ACCEPTED, Status.IN_PROGRESS),
+        completion_overdue_raised_at__isnull=False,
+        completion_due_at__lt=now,
+    )
+    rows = (
+        Referral.objects.filter(raised, case__village__parent=area)
+        .select_related("case", "service", "agency")
+        .order_by("due_at", "pk")
+    )
+    items = []
+    for r in rows:
+        deadline = referral_deadline(r)
+        items.append(
+            {
+                "code": r.case.code,
+                "service": r.service.name,
+                "agency": r.agency.name,
+                "days_overdue": days_overdue(deadline, now),
+                "url": reverse("referrals:case_detail", kwargs={"code": r.case.code}),
+            }
+        )
+    items.sort(key=lambda i: -i["days_overdue"])
+    return items
