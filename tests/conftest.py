@@ -19,6 +19,7 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     is_postgres = settings.IS_POSTGRES
     has_redis = bool(settings.REDIS_URL)
@@ -36,9 +37,12 @@ def pytest_collection_modifyitems(config, items):
             dropped.setdefault(reason, []).append(item)
         else:
             keep.append(item)
+    # Browser tests last: Playwright leaves an event loop running in the main thread for the rest of the
+    # session, which would make Django refuse synchronous ORM calls in the tests after it.
+    keep.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    items[:] = keep
     if dropped:
         config.hook.pytest_deselected(items=[i for group in dropped.values() for i in group])
-        items[:] = keep
         config._pelita_dropped = {reason: len(group) for reason, group in dropped.items()}
 
 
