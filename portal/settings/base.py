@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "portal.dashboard",
     "portal.privacy",
+    "portal.loadgen",
     # Pelita product
     "forums",
     "referrals",
