@@ -4,7 +4,7 @@ or an escalation that cannot happen, 422 for bad input."""
 
 from datetime import datetime
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from portal.core.pagination import PageParams, paginate
 
@@ -170,7 +170,7 @@ def forum_thread_create(request, area: str, payload: ThreadIn):
         case_code=payload.case or "",
         client_token=request.headers.get("Idempotency-Key", ""),
     )
-    return 201, thread_detail_out(selectors.thread_get(user=request.user, pk=thread.pk))
+    return Status(201, thread_detail_out(selectors.thread_get(user=request.user, pk=thread.pk)))
 
 
 @router.get("/threads/{thread_id}", response=ThreadDetailOut)
@@ -210,7 +210,7 @@ def thread_post_create(request, thread_id: int, payload: PostIn):
         body=payload.body,
         client_token=request.headers.get("Idempotency-Key", ""),
     )
-    return 201, post_out(post, user_id=request.user.pk)
+    return Status(201, post_out(post, user_id=request.user.pk))
 
 
 @router.post("/threads/{thread_id}/escalate", response={201: EscalateOut})
@@ -222,4 +222,4 @@ def thread_escalate(request, thread_id: int, payload: EscalateIn):
         note=payload.note,
         client_token=request.headers.get("Idempotency-Key", ""),
     )
-    return 201, {"thread": new.pk}
+    return Status(201, {"thread": new.pk})
