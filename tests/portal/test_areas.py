@@ -145,3 +145,16 @@ def test_area_browser_and_search_pages(client):
     found = client.get("/areas/search/", {"q": "Jago"}).content.decode()
     assert "52.02.01.2013" in found
     assert client.get("/areas/77.77/").status_code == 404
+
+
+def test_area_page_links_its_forum_for_members_and_overseers_only(demo):
+    from django.test import Client
+
+    member, outsider = Client(), Client()
+    member.force_login(demo["users"]["kader_jago"])
+    outsider.force_login(demo["users"]["kader_sukaraja"])
+    assert "/forums/f/52.02.01.2013/" in member.get("/areas/52.02.01.2013/").content.decode()
+    assert "/forums/f/52.02.01.2013/" not in outsider.get("/areas/52.02.01.2013/").content.decode()
+    overseer = Client()
+    overseer.force_login(demo["users"]["fasilitator_praya"])
+    assert "/forums/f/52.02.01.2013/" in overseer.get("/areas/52.02.01.2013/").content.decode()
