@@ -36,9 +36,6 @@ class StoryRssFeed(Feed):
     def description(self, locale):
         return _("What worked for the children of migrant workers in one village, to be copied in the next.")
 
-    def feed_extra_kwargs(self, locale):
-        return {"language": locale.language_code}
-
     def items(self, locale):
         return (
             StoryPage.objects.live()

@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -75,7 +75,18 @@ def _check_no_case_reference(page, field_names):
 
 
 class SeoMixin:
-    """What the head of every public page needs: a description, an image for link previews."""
+    """What every public page needs: rendered in its own language whatever the visitor's cookie says (an
+    Indonesian page at /cerita/... is Indonesian throughout), a description and an image for link previews."""
+
+    def serve(self, request, *args, **kwargs):
+        language = self.locale.language_code
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = super().serve(request, *args, **kwargs)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+        response.headers["Content-Language"] = language
+        return response
 
     def seo_description(self) -> str:
         return self.search_description or getattr(self, "summary", "") or ""

@@ -41,6 +41,14 @@ def _story_queryset():
     )
 
 
+def absolute_url(request, url: str) -> str:
+    """The address as the visitor reached the site (ALLOWED_HOSTS vouches for the host), not Wagtail's
+    configured Site hostname, so links work behind whatever name the site is served under."""
+    if not url or url.startswith(("http://", "https://")) or request is None:
+        return url
+    return request.build_absolute_uri(url)
+
+
 def story_list(*, index_page, filters: StoryFilters):
     """Live, public stories under the index, newest first, filtered by theme and kabupaten; `q` searches title,
     summary and body with Wagtail search (PostgreSQL full text on PostgreSQL) and keeps the relevance order."""
@@ -105,7 +113,7 @@ def translation_links(*, page, request=None) -> list[dict]:
                 "code": code,
                 "name": names[code],
                 "url": url,
-                "full_url": target.get_full_url(request=request) if target is not None else "",
+                "full_url": absolute_url(request, url),
                 "exists": exists,
                 "current": code == page.locale.language_code,
             }
@@ -207,7 +215,8 @@ def sitemap_entries(*, request) -> list[dict]:
     )
     by_key: dict = {}
     for page in pages:
-        page._cms_full_url = page.get_full_url(request=request)
+        relative = page.get_url(request=request)
+        page._cms_full_url = absolute_url(request, relative) if relative else ""
         if page._cms_full_url:
             by_key.setdefault(page.translation_key, []).append(page)
     entries = []

@@ -72,3 +72,52 @@ api_router = WagtailAPIRouter("cms:wagtailapi")
 api_router.register_endpoint("pages", PublicPagesAPIViewSet)
 api_router.register_endpoint("images", PublicImagesAPIViewSet)
 api_router.register_endpoint("documents", PublicDocumentsAPIViewSet)
+
+
+@require_GET
+def switch_language(request, language):
+    """The public site's language switch: a plain link (no form, no JavaScript) from a page to its translation.
+    Remembers the choice in the language cookie (and on the person's profile) and goes to `next` when it is a
+    path on this site, else to the home page of that language."""
+    from django.conf import settings
+    from django.http import Http404, HttpResponseRedirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from portal.people.services import user_set_language
+
+    if language not in dict(settings.LANGUAGES):
+        raise Http404
+    next_url = request.GET.get("next", "")
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/" if language == settings.LANGUAGE_CODE else f"/{language}/"
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    user_set_language(user=request.user, language=language)
+    return response
+
+
+def serve_default_language(request, path):
+    """Wagtail pages without a language prefix are Indonesian pages, whatever language the visitor's cookie
+    chose for the rest of Pelita. i18n_patterns alone would resolve /cerita/... under the cookie's language and
+    answer 404 to someone who switched to English; this pattern (before the i18n patterns) serves them in the
+    default language. Reversing still goes through the i18n patterns (`wagtail_serve`)."""
+    from django.conf import settings
+    from django.utils import translation
+    from wagtail.views import serve
+
+    with translation.override(settings.LANGUAGE_CODE):
+        request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+        response = serve(request, path)
+        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+            response.render()
+    return response

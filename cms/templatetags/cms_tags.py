@@ -32,3 +32,11 @@ def footer_links(context, page):
         ]
         page._cms_footer_links = cached
     return cached
+
+
+@register.simple_tag(takes_context=True)
+def absolute_page_url(context, page):
+    from cms.selectors import absolute_url
+
+    request = context.get("request")
+    return absolute_url(request, page.get_url(request=request))
