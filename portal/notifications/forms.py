@@ -25,7 +25,7 @@ class PreferencesForm(forms.Form):
             for item in group["kinds"]:
                 name = field_name(item["kind"])
                 self.fields[name] = forms.ChoiceField(
-                    label=item["label"], choices=Delivery.choices, initial=item["delivery"]
+                    label=item["label"], choices=Delivery.choices, initial=item["delivery"], required=False
                 )
                 self.fields[name].kind = item["kind"]
                 names.append(name)
@@ -35,8 +35,9 @@ class PreferencesForm(forms.Form):
         return [{"title": g["title"], "fields": [self[name] for name in g["names"]]} for g in self.groups]
 
     def deliveries(self) -> dict[str, str]:
+        # A kind left out of the form keeps its current setting.
         return {
             self.fields[name].kind: value
             for name, value in self.cleaned_data.items()
-            if name.startswith("kind__")
+            if name.startswith("kind__") and value
         }

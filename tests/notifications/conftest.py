@@ -26,3 +26,13 @@ def logged_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The bell's cached count must not leak from one test to the next (rolled-back rows reuse ids)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
