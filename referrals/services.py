@@ -9,7 +9,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -17,6 +17,7 @@ from portal.agencies.models import Agency, Service
 from portal.areas.models import Area, Level
 from portal.audit.services import audit_log
 from portal.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from portal.notifications.kinds import KINDS
 from portal.notifications.services import notify
 from portal.people.models import Role
 from portal.people.selectors import user_works_in_area
@@ -296,9 +297,12 @@ def consent_withdraw(*, actor, code: str, consent_id: int, note: str = "", reque
 # --- referrals ---------------------------------------------------------------------------------------------
 
 
-def _notify_params(referral: Referral) -> dict:
-    # The code only: never the child's name.
-    return {"case": referral.case.code, "service": referral.service.name_id, "agency": referral.agency.name}
+def _notify_params(referral: Referral, kind: str) -> dict:
+    """The case by its code only, never the child's name; only the parameters the kind's text uses."""
+    params = {"case": referral.case.code, "service": referral.service.name_id, "agency": referral.agency.name}
+    with translation.override(None):
+        text = str(KINDS[kind])
+    return {k: v for k, v in params.items() if f"%({k})s" in text}
 
 
 def _referral_url(referral: Referral) -> str:
@@ -357,7 +361,7 @@ def _send(referral: Referral, *, actor, now, request=None) -> None:
     notify(
         recipients=referral_liaisons(referral=referral),
         kind="referral.sent",
-        params=_notify_params(referral),
+        params=_notify_params(referral, "referral.sent"),
         url=_referral_url(referral),
         actor=actor,
     )
@@ -546,7 +550,7 @@ def referral_transition(
         notify(
             recipients=recipients,
             kind=spec.notify_kind,
-            params=_notify_params(referral),
+            params=_notify_params(referral, spec.notify_kind),
             url=_referral_url(referral),
             actor=actor,
         )
@@ -575,7 +579,7 @@ def referral_message_post(*, actor, referral_id: int, body: str, request=None) -
     notify(
         recipients=[*referral_team(referral=referral), *referral_liaisons(referral=referral)],
         kind="referral.message",
-        params=_notify_params(referral),
+        params=_notify_params(referral, "referral.message"),
         url=_referral_url(referral) + "#thread",
         actor=actor,
     )
@@ -637,7 +641,7 @@ def referrals_sweep_overdue(*, as_of: dt.date | None = None) -> dict:
                 notify(
                     recipients=[*_kecamatan_facilitators(referral.case), *referral_team(referral=referral)],
                     kind="referral.overdue",
-                    params=_notify_params(referral),
+                    params=_notify_params(referral, "referral.overdue"),
                     url=reverse("referrals:case_detail", kwargs={"code": referral.case.code}),
                 )
                 raised[kind] += 1
