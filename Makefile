@@ -41,3 +41,23 @@ migrations-check: install
 
 messages: install
 	cd portal && ../$(BIN)/python ../manage.py compilemessages -v0
+
+## make serve: the production stack on this machine: migrate, collectstatic, then WORKERS uvicorn workers
+## (HTTP + WebSockets) against DATABASE_URL and REDIS_URL. Needs SECRET_KEY and ALLOWED_HOSTS (docs/DEPLOY.md).
+WORKERS ?= 2
+HOST ?= 127.0.0.1
+SERVE_SETTINGS ?= portal.settings.production
+serve: install
+	@if [ -z "$$DATABASE_URL" ]; then echo "make serve: set DATABASE_URL (postgres://user:password@host:5432/pelita): several workers need one shared PostgreSQL database."; exit 1; fi
+	@if [ -z "$$REDIS_URL" ]; then echo "make serve: set REDIS_URL (redis://host:6379/0): the workers share the channel layer and cache through Redis."; exit 1; fi
+	DJANGO_SETTINGS_MODULE=$(SERVE_SETTINGS) $(BIN)/python manage.py migrate --noinput -v0
+	DJANGO_SETTINGS_MODULE=$(SERVE_SETTINGS) $(BIN)/python manage.py collectstatic --noinput -v0
+	DJANGO_SETTINGS_MODULE=$(SERVE_SETTINGS) exec $(BIN)/python -m uvicorn portal.asgi:application \
+		--host $(HOST) --port $(PORT) --workers $(WORKERS) --ws websockets --lifespan off \
+		--proxy-headers --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}" --no-server-header
+
+## make bench: the production stack (2 workers) on PostgreSQL database pelita_bench and Redis, national data
+## (generated once), and every figure of docs/PERFORMANCE.md's top section. BENCH_ARGS="--scale small --quick"
+## for a short run.
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

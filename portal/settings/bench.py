@@ -19,3 +19,15 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PELITA_ENVIRONMENT = "bench"
+
+# Under ASGI every request runs its sync code in a fresh thread, so persistent connections (CONN_MAX_AGE) are
+# never reused and pile up until PostgreSQL refuses clients ("too many clients already" at 50 concurrent
+# requests). A connection pool per worker process (psycopg_pool, Django ≥ 5.1) is the ASGI way.
+if IS_POSTGRES:  # noqa: F405
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {  # noqa: F405
+        "min_size": 2,
+        "max_size": int(os.environ.get("PELITA_DB_POOL_SIZE", "12")),
+        "timeout": 20,
+    }

@@ -1,0 +1,37 @@
+"""The pages `make bench` measures, who looks at them, and the throughput ratio each must reach."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    title: str
+    url_name: str
+    who: str  # a key of the LoadRun info: member, liaison, coordinator
+    target: float  # page/baseline throughput ratio to reach
+    args: tuple = ()  # LoadRun info keys for the URL's arguments
+    query: str = ""
+
+
+PAGES = [
+    Page("home", "Home page", "home", "member", 0.25),
+    Page("my_forums", "My forums", "forums:my_forums", "member", 0.25),
+    Page("forum", "Forum page", "forums:forum", "member", 0.5, ("forum",)),
+    Page("thread", "Thread page", "forums:thread", "member", 0.5, ("thread",)),
+    Page("inbox", "Agency inbox", "referrals:inbox", "liaison", 0.25),
+    Page("referral", "Referral page", "referrals:referral_detail", "liaison", 0.25, ("referral",)),
+    Page("dashboard", "Dashboard", "dashboard:index", "coordinator", 0.25),
+    Page("search", "Area search", "areas:search", "member", 0.25, (), "?q=jago"),
+]
+BASELINE = Page("baseline", "Baseline (trivial template)", "bench_baseline", "member", 1.0)
+
+
+def page_url(page: Page, info: dict) -> str | None:
+    """The page's URL for this data set, or None when the page is not built yet (its URL does not resolve)."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(page.url_name, args=[info[a] for a in page.args]) + page.query
+    except (NoReverseMatch, KeyError):
+        return None

@@ -1,0 +1,50 @@
+"""Queries per page, through Django's test client against the database named by DATABASE_URL (the bench
+settings). Prints JSON {page key: {"status": ..., "queries": ...}}. Run by bench/run.py once per scale: the
+counts must be the same at small and national scale."""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.bench")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from pages import PAGES, page_url  # noqa: E402
+
+from portal.loadgen.models import LoadRun  # noqa: E402
+
+
+def main(scale: str) -> dict:
+    info = LoadRun.objects.get(scale=scale).info
+    out = {}
+    clients = {}
+    for page in PAGES:
+        url = page_url(page, info)
+        if url is None:
+            out[page.key] = {"status": None, "queries": None}
+            continue
+        if page.who not in clients:
+            client = Client(HTTP_HOST="127.0.0.1")
+            client.force_login(get_user_model().objects.get(username=info[page.who]))
+            clients[page.who] = client
+        client = clients[page.who]
+        client.get(url)  # warm: caches, content types, the person's navigation
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        out[page.key] = {"status": response.status_code, "queries": len(ctx.captured_queries)}
+    return out
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1])))
