@@ -1,5 +1,6 @@
 import asyncio
 import logging
+import time
 from importlib import import_module
 
 from channels.db import database_sync_to_async
@@ -110,6 +111,10 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         data = store.load()
         if str(data.get(SESSION_KEY, "")) != str(self.user_id) or not data.get(BACKEND_SESSION_KEY):
             return False
+        max_age = getattr(settings, "PELITA_SESSION_MAX_AGE", None)
+        started = data.get("_pelita_started")
+        if max_age and started and time.time() - started > max_age:
+            return False  # past the longest a session may live (portal.privacy's SessionIdleMiddleware)
         user = get_user_model().objects.filter(pk=self.user_id, is_active=True).first()
         if user is None:
             return False

@@ -70,7 +70,7 @@ def _clean_params(*, kind: str, params: dict, actor) -> dict:
         params["actor"] = actor.shown_name
     extra = set(params) - wanted
     if extra:
-        logger.warning("notify(%s): dropped parameters the text does not use: %s", kind, sorted(extra))
+        logger.debug("notify(%s): dropped parameters the text does not use: %s", kind, sorted(extra))
     missing = wanted - set(params)
     if missing:
         raise ValueError(f"notify({kind}): missing parameters {sorted(missing)}")
