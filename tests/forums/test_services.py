@@ -306,3 +306,18 @@ def test_membership_added_later_grants_access(world):
     membership_add(user=person, area=forum.area, role=Role.FACILITATOR)
     forum = type(forum).objects.get(pk=forum.pk)
     assert forum_perms(user=person, forum=forum) == {VIEW, POST, MODERATE}
+
+
+@pytest.mark.postgres
+def test_fulltext_search_uses_the_gin_index_on_postgres(world):
+    from django.contrib.postgres.search import SearchQuery, SearchVector
+
+    _thread(world, title="Akta kelahiran", body="akta kelahiran anak")
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+    query = SearchQuery("akta", config="simple", search_type="websearch")
+    plan = Post.objects.annotate(sv=SearchVector("body", config="simple")).filter(sv=query).explain()
+    assert "forum_post_fts" in plan
+    assert [
+        t.title for t in selectors.thread_search(user=world["users"]["kader_jago"], q="akta kelahiran")
+    ] == ["Akta kelahiran"]
