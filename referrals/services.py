@@ -544,9 +544,9 @@ def referral_transition(
         detail={"from": before, "to": referral.status},
     )
     if action != "send":
-        recipients = list(referral_team(referral=referral))
-        if action == "withdraw":
-            recipients += list(referral_liaisons(referral=referral))
+        # The case team hears of every change; the agency's other liaisons too, so that two colleagues do
+        # not work the same referral (notify never tells the actor).
+        recipients = [*referral_team(referral=referral), *referral_liaisons(referral=referral)]
         notify(
             recipients=recipients,
             kind=spec.notify_kind,
