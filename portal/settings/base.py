@@ -126,13 +126,34 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Channel layer and cache: in memory unless REDIS_URL names a Redis.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            # Pub/sub layer: lower tail latency and no lost messages at 1,000 sockets (docs/PERFORMANCE.md).
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("PELITA_CHANNEL_PREFIX", "pelita")},
-        }
+    # Pub/sub layer: lower tail latency and no lost messages at 1,000 sockets (docs/PERFORMANCE.md,
+    # "Notifications"). PELITA_CHANNEL_LAYER=core selects channels_redis's list-based RedisChannelLayer (only
+    # for comparing in bench/notify_latency.py). A dead Redis fails fast (connect time-out) so an action that
+    # notifies is never held up for long; the push is logged and the notification is read from the database.
+    _layer_host = {
+        "address": REDIS_URL,
+        "socket_connect_timeout": float(os.environ.get("PELITA_CHANNEL_CONNECT_TIMEOUT", 2)),
+        "max_connections": int(os.environ.get("PELITA_CHANNEL_MAX_CONNECTIONS", 200)),
     }
+    if os.environ.get("PELITA_CHANNEL_LAYER", "pubsub") == "core":
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {
+                    "hosts": [_layer_host],
+                    "prefix": os.environ.get("PELITA_CHANNEL_PREFIX", "pelita"),
+                    "capacity": 1000,
+                    "expiry": 30,
+                },
+            }
+        }
+    else:
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {"hosts": [_layer_host], "prefix": os.environ.get("PELITA_CHANNEL_PREFIX", "pelita")},
+            }
+        }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -228,9 +249,14 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Pelita <noreply@pelit
 # Wagtail
 WAGTAIL_SITE_NAME = "Pelita"
 WAGTAILADMIN_BASE_URL = os.environ.get("PELITA_BASE_URL", "http://127.0.0.1:8000")
+# Wagtail 8 search runs on `modelsearch`; the database backend picks PostgreSQL full text on PostgreSQL (FTS5 on
+# SQLite). Stories are in Bahasa Indonesia and English in one index: the "simple" text search configuration
+# (no stemming) treats both languages alike, where PostgreSQL's default would stem Indonesian as English.
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "wagtail.search.backends.database",
+        "SEARCH_CONFIG": "simple",
+        "AUTO_UPDATE": True,
     }
 }
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES

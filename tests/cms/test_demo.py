@@ -1,7 +1,7 @@
 from cms.models import ResourcePage, StandardPage, StoryPage
 
 
-def test_demo_publishes_stories_in_both_languages(cms_demo):
+def test_demo_publishes_stories_in_both_languages_once(cms_demo, demo):
     for code in ("id", "en"):
         assert StoryPage.objects.live().filter(locale__language_code=code).count() >= 3
         assert StandardPage.objects.live().filter(locale__language_code=code).count() == 3

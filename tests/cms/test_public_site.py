@@ -16,7 +16,7 @@ def story(language="id", slug_en="community-parenting-desa-jago"):
     return StoryPage.objects.get(slug=slug_en)
 
 
-def test_indonesian_at_root_english_under_en(client, cms_demo):
+def _indonesian_at_root_english_under_en(client, cms_demo):
     page = client.get("/")
     assert page.status_code == 200
     assert '<html lang="id">' in page.content.decode()
@@ -28,7 +28,7 @@ def test_indonesian_at_root_english_under_en(client, cms_demo):
     assert "Community Parenting in Desa Jago" in english.content.decode()
 
 
-def test_story_urls_per_locale_and_translation_links(client, cms_demo):
+def _story_urls_per_locale_and_translation_links(client, cms_demo):
     indonesian, english = story("id"), story("en")
     assert indonesian.url == "/cerita/pengasuhan-bersama-desa-jago/"
     assert english.url == "/en/stories/community-parenting-desa-jago/"
@@ -45,7 +45,7 @@ def test_story_urls_per_locale_and_translation_links(client, cms_demo):
     assert f'href="/language/id/?next={indonesian.url}"' in html_en
 
 
-def test_language_switch_lands_on_the_translation_and_sets_the_cookie(client, cms_demo):
+def _language_switch_lands_on_the_translation_and_sets_the_cookie(client, cms_demo):
     english = story("en")
     response = client.get("/language/en/", {"next": english.url})
     assert response.status_code == 302
@@ -54,7 +54,7 @@ def test_language_switch_lands_on_the_translation_and_sets_the_cookie(client, cm
     assert "Community Parenting" in client.get(response["Location"]).content.decode()
 
 
-def test_page_speaks_its_own_language_whatever_the_cookie(client, cms_demo):
+def _page_speaks_its_own_language_whatever_the_cookie(client, cms_demo):
     client.cookies["pelita_language"] = "en"
     html = client.get(story("id").url).content.decode()
     assert '<html lang="id">' in html
@@ -69,7 +69,7 @@ def test_language_switch_refuses_other_sites(client, db):
     assert client.get("/language/fr/").status_code == 404
 
 
-def test_switch_without_translation_goes_to_the_other_home(client, cms_demo):
+def _switch_without_translation_goes_to_the_other_home(client, cms_demo):
     from cms.services import page_publish
 
     index = cms_demo["story_index"]
@@ -81,7 +81,7 @@ def test_switch_without_translation_goes_to_the_other_home(client, cms_demo):
     assert 'rel="alternate" hreflang="en"' not in html
 
 
-def test_story_index_filters_by_theme_and_kabupaten(client, cms_demo):
+def _story_index_filters_by_theme_and_kabupaten(client, cms_demo):
     index_url = cms_demo["story_index"].url
     html = client.get(index_url, {"theme": "birth-registration"}).content.decode()
     assert "Akta Kelahiran Sampai" in html
@@ -92,7 +92,7 @@ def test_story_index_filters_by_theme_and_kabupaten(client, cms_demo):
     assert "Tidak ada cerita yang cocok" in html
 
 
-def test_story_index_search(client, cms_demo):
+def _story_index_search(client, cms_demo):
     index_url = cms_demo["story_index"].url
     html = client.get(index_url, {"q": "Dukcapil"}).content.decode()
     assert "Akta Kelahiran Sampai" in html
@@ -102,7 +102,7 @@ def test_story_index_search(client, cms_demo):
     assert "Birth Certificates Reaching" not in english
 
 
-def test_story_index_paginates_and_keeps_filters(client, cms_demo):
+def _story_index_paginates_and_keeps_filters(client, cms_demo):
     from cms.models import StoryIndexPage
     from cms.services import page_publish
 
@@ -117,7 +117,7 @@ def test_story_index_paginates_and_keeps_filters(client, cms_demo):
     assert client.get(index.url, {"page": "99"}).status_code == 200
 
 
-def test_rss_and_atom_feeds_per_language(client, cms_demo):
+def _rss_and_atom_feeds_per_language(client, cms_demo):
     rss = client.get("/feeds/id/rss.xml")
     assert rss.status_code == 200
     channel = ET.fromstring(rss.content).find("channel")
@@ -137,7 +137,7 @@ def test_rss_and_atom_feeds_per_language(client, cms_demo):
     assert client.get("/feeds/fr/rss.xml").status_code == 404
 
 
-def test_sitemap_lists_both_languages_with_alternates(client, cms_demo):
+def _sitemap_lists_both_languages_with_alternates(client, cms_demo):
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
@@ -152,7 +152,7 @@ def test_sitemap_lists_both_languages_with_alternates(client, cms_demo):
     assert alternates["en"] == "http://testserver/en/stories/community-parenting-desa-jago/"
 
 
-def test_sitemap_leaves_out_drafts(client, cms_demo):
+def _sitemap_leaves_out_drafts(client, cms_demo):
     index = cms_demo["story_index"]
     draft = StoryPage(title="Draf", slug="draf-rahasia", summary="Belum terbit.", body=[], live=False)
     index.add_child(instance=draft)
@@ -166,7 +166,7 @@ def test_robots_txt(client, db):
     assert "Sitemap: http://testserver/sitemap.xml" in body
 
 
-def test_api_v2_lists_stories_per_locale(client, cms_demo):
+def _api_v2_lists_stories_per_locale(client, cms_demo):
     response = client.get(
         "/api/v2/pages/", {"type": "cms.StoryPage", "locale": "en", "fields": "summary,area,themes"}
     )
@@ -183,15 +183,44 @@ def test_api_v2_lists_stories_per_locale(client, cms_demo):
     assert all(i["meta"]["locale"] == "id" for i in indonesian["items"])
 
 
-def test_api_v2_hides_drafts(client, cms_demo):
+def _api_v2_hides_drafts(client, cms_demo):
     index = cms_demo["story_index"]
     index.add_child(instance=StoryPage(title="Draf", slug="draf", summary="x", body=[], live=False))
     data = client.get("/api/v2/pages/", {"type": "cms.StoryPage", "locale": "id"}).json()
     assert data["meta"]["total_count"] == 3
 
 
-def test_story_page_queries_are_bounded(client, cms_demo, django_assert_max_num_queries):
+def _story_page_queries_are_bounded(client, cms_demo, django_assert_max_num_queries):
     url = story("id").url
     client.get(url)
     with django_assert_max_num_queries(25):
         assert client.get(url).status_code == 200
+
+
+# The demo takes seconds to build: each test below checks several things on one copy of it.
+
+
+def test_locale_routing_and_language_switch(client, cms_demo, django_assert_max_num_queries):
+    _indonesian_at_root_english_under_en(client, cms_demo)
+    _story_urls_per_locale_and_translation_links(client, cms_demo)
+    _story_page_queries_are_bounded(client, cms_demo, django_assert_max_num_queries)
+    _language_switch_lands_on_the_translation_and_sets_the_cookie(client, cms_demo)
+    _page_speaks_its_own_language_whatever_the_cookie(client, cms_demo)
+    _switch_without_translation_goes_to_the_other_home(client, cms_demo)
+
+
+def test_story_index_filters_search_and_pagination(client, cms_demo, django_assert_max_num_queries):
+    _story_index_filters_by_theme_and_kabupaten(client, cms_demo)
+    _story_index_search(client, cms_demo)
+    _story_index_paginates_and_keeps_filters(client, cms_demo)
+
+
+def test_feeds_and_sitemap(client, cms_demo, django_assert_max_num_queries):
+    _rss_and_atom_feeds_per_language(client, cms_demo)
+    _sitemap_lists_both_languages_with_alternates(client, cms_demo)
+    _sitemap_leaves_out_drafts(client, cms_demo)
+
+
+def test_api_v2_lists_live_stories_per_locale(client, cms_demo, django_assert_max_num_queries):
+    _api_v2_lists_stories_per_locale(client, cms_demo)
+    _api_v2_hides_drafts(client, cms_demo)
