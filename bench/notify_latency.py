@@ -1,0 +1,376 @@
+"""Notification latency at N open WebSockets, from the action's HTTP request to the socket's receipt.
+
+    python bench/notify_latency.py                          # 1,000 sockets, both layers
+    python bench/notify_latency.py --sockets 200 --messages 100 --layers pubsub   # a quick check
+
+The production stack on this machine: 2 uvicorn workers (portal.settings.bench = production over plain HTTP),
+PostgreSQL (DATABASE_URL, default the notifications engineer's `pelita_notif`), Redis (REDIS_URL, default db 3).
+
+- Pelita: N people, each with their own authenticated socket (bearer token) on /ws/notifications/. The action
+  is real: `POST /api/v1/threads/{id}/posts` with `@bench_K`, so the forum service stores the post and
+  notify() stores the mention and pushes it to `user.<id>` after commit.
+- Floor: N sockets on a bare Channels consumer (no database, no auth) served by the same server and layer
+  (bench/notify_asgi.py), poked by a bare HTTP handler that does one group_send.
+Each runs with 1 and with 20 requests in flight (each in-flight request targets a different person).
+Latency = request sent → message received (same host, monotonic clock). Lost = request answered 2xx but
+no message within 10 s. Runs once per channel layer (PELITA_CHANNEL_LAYER=pubsub | core).
+Results: printed as a Markdown table and written to var/bench/notify_latency.json."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import contextlib
+import json
+import os
+import resource
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+JAGO = "52.02.01.2013"
+RECEIPT_TIMEOUT = 10.0
+
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(n: int) -> tuple[str, list[str]]:
+    """Migrate, load the test area subset, make N members of the Desa Jago forum and an actor; issue tokens.
+    Idempotent (people are reused; tokens are new each run). Returns (actor token, person tokens)."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from portal.agencies.catalogue import services_sync
+    from portal.areas.models import Area
+    from portal.areas.services import areas_load
+    from portal.people.models import ApiToken, Membership, Role, User
+    from portal.people.services import membership_add
+
+    call_command("migrate", verbosity=0)
+    if not Area.objects.filter(code=JAGO).exists():
+        areas_load(data_dir=ROOT / "tests" / "data" / "areas", force=True)
+        services_sync()
+    jago = Area.objects.get(code=JAGO)
+    names = ["bench_actor"] + [f"bench_{i}" for i in range(n)]
+    existing = set(User.objects.filter(username__in=names).values_list("username", flat=True))
+    User.objects.bulk_create(
+        [User(username=u, display_name=u, password="!") for u in names if u not in existing], batch_size=500
+    )
+    users = {u.username: u for u in User.objects.filter(username__in=names)}
+    members = set(
+        Membership.objects.filter(area=jago, user__in=users.values()).values_list("user__username", flat=True)
+    )
+    missing = [u for u in names if u not in members]
+    for i, username in enumerate(missing):
+        membership_add(user=users[username], area=jago, role=Role.MEMBER)
+        if i % 200 == 199:
+            print(f"  members: {i + 1}/{len(missing)}", flush=True)
+    ApiToken.objects.filter(user__username__startswith="bench_").delete()
+    keys = {u: secrets.token_urlsafe(24) for u in names}
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ApiToken.objects.bulk_create(
+        [
+            ApiToken(
+                user=users[u], key_hash=ApiToken.hash_key(k), expires_at=timezone.now() + timedelta(days=1)
+            )
+            for u, k in keys.items()
+        ],
+        batch_size=500,
+    )
+    from django.db import connection
+
+    connection.close()
+    return keys["bench_actor"], [keys[f"bench_{i}"] for i in range(n)]
+
+
+@contextlib.contextmanager
+def server(layer: str, env: dict):
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bench.notify_asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--ws",
+            "websockets",
+            "--lifespan",
+            "off",
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        cwd=ROOT,
+        env={**env, "PELITA_CHANNEL_LAYER": layer},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            break
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"uvicorn did not start: {proc.stderr.read() if proc.stderr else ''}")
+        time.sleep(0.2)
+    time.sleep(2)  # both workers up
+    errors: list[str] = []
+    try:
+        yield port, errors
+    finally:
+        proc.terminate()
+        try:
+            _out, err = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _out, err = proc.communicate()
+        errors.extend(line for line in (err or "").splitlines() if "Error" in line or "WARNING" in line)
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+async def open_sockets(urls_headers, origin):
+    import websockets
+
+    sockets = []
+    sem = asyncio.Semaphore(50)
+
+    async def one(url, headers):
+        async with sem:
+            for attempt in range(5):
+                try:
+                    ws = await websockets.connect(
+                        url, additional_headers=headers, origin=origin, open_timeout=30, max_queue=None
+                    )
+                    return ws
+                except Exception:
+                    await asyncio.sleep(0.5 * (attempt + 1))
+            raise RuntimeError(f"could not open {url}")
+
+    sockets = await asyncio.gather(*(one(u, h) for u, h in urls_headers))
+    return sockets
+
+
+async def measure(
+    *, port: int, mode: str, sockets, messages: int, in_flight: int, actor: str, thread_id: int
+):
+    """Send `messages` actions, `in_flight` at a time, each to a different socket; time request → receipt."""
+    import httpx
+
+    loop = asyncio.get_running_loop()
+    pending: dict[int, collections.deque] = collections.defaultdict(collections.deque)
+
+    async def listen(k, ws):
+        with contextlib.suppress(Exception):
+            async for raw in ws:
+                now = time.perf_counter()
+                data = json.loads(raw)
+                if data.get("type") in ("notification", "poke"):
+                    waiting = pending[k]
+                    while waiting:
+                        fut = waiting.popleft()
+                        if not fut.done():
+                            fut.set_result(now)
+                            break
+
+    listeners = [asyncio.create_task(listen(k, ws)) for k, ws in enumerate(sockets)]
+    latencies: list[float] = []
+    answer_ms: list[float] = []
+    lost = http_errors = 0
+    queue = asyncio.Queue()
+    for i in range(messages):
+        queue.put_nowait(i % len(sockets))
+    limits = httpx.Limits(max_connections=in_flight, max_keepalive_connections=in_flight)
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30, limits=limits) as http:
+
+        async def worker():
+            nonlocal lost, http_errors
+            while not queue.empty():
+                k = queue.get_nowait()
+                fut = loop.create_future()
+                pending[k].append(fut)
+                t0 = time.perf_counter()
+                try:
+                    if mode == "pelita":
+                        r = await http.post(
+                            f"/api/v1/threads/{thread_id}/posts",
+                            json={"body": f"@bench_{k} ping"},
+                            headers={"Authorization": f"Bearer {actor}"},
+                        )
+                    else:
+                        r = await http.post(f"/bench/poke/{k}")
+                    ok = r.status_code < 300
+                except Exception:
+                    ok = False
+                answer_ms.append((time.perf_counter() - t0) * 1000)
+                if not ok:
+                    http_errors += 1
+                    fut.cancel()
+                    continue
+                try:
+                    t1 = await asyncio.wait_for(fut, RECEIPT_TIMEOUT)
+                    latencies.append((t1 - t0) * 1000)
+                except TimeoutError:
+                    lost += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(in_flight)))
+        elapsed = time.perf_counter() - started
+    for task in listeners:
+        task.cancel()
+    return {
+        "mode": mode,
+        "in_flight": in_flight,
+        "sent": messages,
+        "received": len(latencies),
+        "lost": lost,
+        "http_errors": http_errors,
+        "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+        "p99_ms": round(percentile(latencies, 99), 1),
+        "max_ms": round(max(latencies), 1) if latencies else None,
+        "http_p50_ms": round(statistics.median(answer_ms), 1) if answer_ms else None,
+        "http_p99_ms": round(percentile(answer_ms, 99), 1),
+        "per_second": round(messages / elapsed, 1),
+    }
+
+
+async def run_layer(*, port: int, n: int, actor: str, tokens: list[str], messages: int, messages_20: int):
+    import httpx
+
+    origin = f"http://127.0.0.1:{port}"
+    async with httpx.AsyncClient(base_url=origin, timeout=30) as http:
+        r = await http.post(
+            f"/api/v1/forums/{JAGO}/threads",
+            json={"title": f"Bench {time.time():.0f}", "body": "Latency benchmark.", "kind": "discussion"},
+            headers={"Authorization": f"Bearer {actor}"},
+        )
+        r.raise_for_status()
+        thread_id = r.json()["id"]
+    results = []
+    # Pelita: N authenticated sockets.
+    started = time.perf_counter()
+    sockets = await open_sockets(
+        [(f"ws://127.0.0.1:{port}/ws/notifications/", {"Authorization": f"Bearer {t}"}) for t in tokens],
+        origin,
+    )
+    for ws in sockets:  # the greeting (unread count)
+        await asyncio.wait_for(ws.recv(), 30)
+    print(f"  {len(sockets)} Pelita sockets open in {time.perf_counter() - started:.1f} s", flush=True)
+    for in_flight, count in ((1, messages), (20, messages_20)):
+        res = await measure(
+            port=port,
+            mode="pelita",
+            sockets=sockets,
+            messages=count,
+            in_flight=in_flight,
+            actor=actor,
+            thread_id=thread_id,
+        )
+        print(f"  {res}", flush=True)
+        results.append(res)
+    await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+    # Floor: N bare sockets on the same server and layer.
+    sockets = await open_sockets(
+        [(f"ws://127.0.0.1:{port}/bench/ws/floor/?n={k}", {}) for k in range(n)], origin
+    )
+    await asyncio.sleep(1)
+    for in_flight, count in ((1, messages), (20, messages_20)):
+        res = await measure(
+            port=port,
+            mode="floor",
+            sockets=sockets,
+            messages=count,
+            in_flight=in_flight,
+            actor=actor,
+            thread_id=thread_id,
+        )
+        print(f"  {res}", flush=True)
+        results.append(res)
+    await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sockets", type=int, default=1000)
+    parser.add_argument("--messages", type=int, default=200, help="actions with 1 in flight")
+    parser.add_argument("--messages-20", type=int, default=1000, help="actions with 20 in flight")
+    parser.add_argument("--layers", default="pubsub,core")
+    args = parser.parse_args()
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.bench",
+        "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pelita_notif"),
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/3"),
+        "PELITA_CHANNEL_PREFIX": os.environ.get("PELITA_CHANNEL_PREFIX", "pelita_notif_bench"),
+        "PELITA_CACHE_PREFIX": os.environ.get("PELITA_CACHE_PREFIX", "pelita_notif_bench"),
+    }
+    os.environ.update(env)
+    print(f"preparing {args.sockets} people …", flush=True)
+    actor, tokens = prepare(args.sockets)
+    report = {"sockets": args.sockets, "cpus": os.cpu_count(), "load_before": os.getloadavg(), "runs": {}}
+    for layer in args.layers.split(","):
+        print(f"layer {layer}:", flush=True)
+        with server(layer, env) as (port, errors):
+            results = asyncio.run(
+                run_layer(
+                    port=port,
+                    n=args.sockets,
+                    actor=actor,
+                    tokens=tokens,
+                    messages=args.messages,
+                    messages_20=args.messages_20,
+                )
+            )
+        report["runs"][layer] = {"results": results, "server_errors": len(errors), "error_sample": errors[:5]}
+        print(f"  server log lines with errors/warnings: {len(errors)}", flush=True)
+    report["load_after"] = os.getloadavg()
+    out = ROOT / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "notify_latency.json").write_text(json.dumps(report, indent=2))
+    print(
+        "\n| layer | what | in flight | p50 ms | p99 ms | max ms | HTTP answer p50 / p99 ms | lost | HTTP errors | actions/s |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for layer, run in report["runs"].items():
+        for r in run["results"]:
+            print(
+                f"| {layer} | {r['mode']} | {r['in_flight']} | {r['p50_ms']} | {r['p99_ms']} | {r['max_ms']} | "
+                f"{r['http_p50_ms']} / {r['http_p99_ms']} | "
+                f"{r['lost']} of {r['sent']} | {r['http_errors']} | {r['per_second']} |"
+            )
+
+
+if __name__ == "__main__":
+    main()
