@@ -78,6 +78,11 @@ def __getattr__(name):
             return HttpResponse("ok", content_type="text/plain")
 
         return [path("bench/trivial", trivial), *project]
+    if name == "asgi_app":  # what each uvicorn worker process imports
+        configure()
+        from portal.asgi import application
+
+        return application
     raise AttributeError(name)
 
 
@@ -161,12 +166,12 @@ def fill() -> dict:
 # --- measure -------------------------------------------------------------------------------------------------
 
 
-def serve() -> subprocess.Popen:
+def serve(workers: int = 1) -> subprocess.Popen:
     env = {**os.environ, "FORUMS_BENCH_DB": str(DB_PATH), "PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}"}
     code = (
-        "import forums_bench, uvicorn; forums_bench.configure();"
-        "from portal.asgi import application;"
-        f"uvicorn.run(application, host='127.0.0.1', port={PORT}, log_level='error', access_log=False)"
+        "import uvicorn;"
+        f"uvicorn.run('forums_bench:asgi_app', host='127.0.0.1', port={PORT}, workers={workers},"
+        " log_level='error', access_log=False)"
     )
     proc = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT)
     import httpx
@@ -263,7 +268,7 @@ async def _httpx_run(urls, session: str) -> dict:
     }
 
 
-def measure(info: dict) -> dict:
+def measure(info: dict, only: list[str] | None = None) -> dict:
     import random
 
     results = {}
@@ -274,6 +279,8 @@ def measure(info: dict) -> dict:
         "thread": None,
     }
     for name, path in targets.items():
+        if only and name not in only:
+            continue
         if have_wrk:
             if name == "thread":
                 script = WRK_LUA % {"seed": 42, "lo": info["thread_lo"], "hi": info["thread_hi"]}
@@ -289,7 +296,7 @@ def measure(info: dict) -> dict:
                 return path
 
             results[name] = asyncio.run(_httpx_run(pick, info["session"]))
-    base = results["trivial"]["rps"]
+    base = results.get("trivial", {}).get("rps")
     for r in results.values():
         r["vs_trivial"] = round(r["rps"] / base, 2) if base else None
         for k in ("p50", "p99", "rps"):
@@ -334,6 +341,10 @@ def query_counts(info: dict) -> dict:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--refill", action="store_true")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (SQLite contention)")
+    parser.add_argument(
+        "--only", nargs="*", choices=["trivial", "forum", "thread"], help="measure only these"
+    )
     args = parser.parse_args()
     if args.refill and DB_PATH.exists():
         for suffix in ("", "-wal", "-shm"):
@@ -342,14 +353,20 @@ def main():
     info = fill()
     print(f"filled: {info['threads']} threads, {info['posts']} posts in {info['fill_seconds']} s", flush=True)
     queries = query_counts(info)
-    proc = serve()
+    proc = serve(args.workers)
     try:
         weights = page_weights(info)
-        results = measure(info)
+        results = measure(info, args.only)
     finally:
         proc.terminate()
         proc.wait(timeout=20)
-    report = {"queries": queries, "weights": weights, "results": results, "concurrency": CONCURRENCY}
+    report = {
+        "queries": queries,
+        "weights": weights,
+        "results": results,
+        "concurrency": CONCURRENCY,
+        "workers": args.workers,
+    }
     print(json.dumps(report, indent=2))
 
 
