@@ -195,7 +195,7 @@ def _ms(text: str) -> float:
 
 
 def wrk(binary: str, url: str, script: Path, connections: int, duration: int) -> dict:
-    cmd = [binary, "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s", "-s", str(script), url]  # fmt: skip
+    cmd = [binary, "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "30s", "-s", str(script), url]  # fmt: skip
     text = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
     p50 = _ms(re.search(r"\s50%\s+(\S+)", text).group(1))
@@ -222,10 +222,10 @@ def lua_for(cookie: str, who: str) -> Path:
 
 def settle(base: str, baseline_url: str, cookie: str) -> None:
     """wrk stops at the deadline, but the workers still finish the requests they had queued: wait until the
-    baseline answers fast twice in a row (at most 15 s) so that one run's backlog does not bill the next."""
+    baseline answers fast twice in a row (at most 40 s) so that one run's backlog does not bill the next."""
     import httpx
 
-    fast, deadline = 0, time.monotonic() + 15
+    fast, deadline = 0, time.monotonic() + 40
     with httpx.Client(cookies={"sessionid": cookie}, timeout=15) as client:
         while fast < 2 and time.monotonic() < deadline:
             t = time.monotonic()
@@ -454,14 +454,22 @@ def render(results: dict) -> str:
         cells = [f"{q.get('small', '–')} / {q.get('national', '–')}"]
         for c in cs:
             m = row["load"][str(c)]
-            cells.append(f"{m['page']['rps']:.0f} / {m['baseline']['rps']:.0f} ({m['ratio']:.2f})")
+            cells.append(
+                f"{m['page']['rps']:.1f} / {m['baseline']['rps']:.0f} ({m['ratio']:.2f})" if m else "not run¹"
+            )
         for c in cs:
             m = row["load"][str(c)]
-            cells.append(f"{m['page']['p50']:.1f} / {m['page']['p99']:.1f}")
+            cells.append(f"{m['page']['p50']:.0f} / {m['page']['p99']:.0f}" if m else "–")
         w = row["weight"]
         cells.append(f"{fmt_kb(w['total'])} ({fmt_kb(w['sizes']['js'])})")
         cells.append("; ".join(row["verdict"]) or "meets budgets")
         lines.append(f"| {page.title} | " + " | ".join(cells) + " |")
+    if any(m is None for row in r["pages"].values() for m in (row.get("load") or {}).values()):
+        lines += [
+            "",
+            "¹ Not run: at this concurrency the page's own queue (concurrency × its latency at c=1 / cores) "
+            "would exceed 40 s, so wrk would measure timeouts and leave minutes of work for the next run.",
+        ]
     base = r.get("baseline")
     if base:
         lines += ["", f"Baseline alone: {', '.join(f'c={c}: {base[str(c)]:.0f} req/s' for c in cs)}."]
@@ -548,9 +556,17 @@ def main() -> None:
     info = run.info
 
     log("queries per page")
-    queries = {a.scale: json.loads(subprocess.run([PY, str(ROOT / "bench" / "querycount.py"), a.scale], env=env, capture_output=True, text=True, check=True).stdout)}  # fmt: skip
+
+    def count_queries(scale_name, scale_env):
+        done = subprocess.run([PY, str(ROOT / "bench" / "querycount.py"), scale_name], env=scale_env, capture_output=True, text=True)  # fmt: skip
+        if done.returncode:
+            log(f"query count at {scale_name} scale failed: {done.stderr[-2000:]}")
+            return {}
+        return json.loads(done.stdout)
+
+    queries = {a.scale: count_queries(a.scale, env)}
     if small_env:
-        queries["small"] = json.loads(subprocess.run([PY, str(ROOT / "bench" / "querycount.py"), "small"], env=small_env, capture_output=True, text=True, check=True).stdout)  # fmt: skip
+        queries["small"] = count_queries("small", small_env)
 
     cookies, scripts = {}, {}
     for who in ("member", "liaison", "coordinator"):
@@ -601,19 +617,29 @@ def main() -> None:
                     continue
                 row["state"] = "ok"
                 row["weight"] = page_weight(client, server.base, url)
-            row["queries"] = {s: q[page.key]["queries"] for s, q in queries.items()}
+            row["queries"] = {s: q.get(page.key, {}).get("queries") for s, q in queries.items()}
             row["load"] = {}
             # Warm both the page and the baseline on both workers.
             wrk(binary, server.base + url, scripts[page.who], 4, 1)
             wrk(binary, server.base + baseline_url, scripts[page.who], 4, 1)
             settle(server.base, baseline_url, cookies[page.who])
+            single_p50 = None
             for c in a.concurrency:
+                # A page that takes seconds would leave minutes of queued work behind 50 connections: skip
+                # the concurrency whose backlog (c × latency at c=1 / cores) would exceed 40 s.
+                if single_p50 is not None and c * single_p50 / 1000 / (os.cpu_count() or 1) > 40:
+                    row["load"][str(c)] = None
+                    log(f"{page.title} c={c}: skipped ({single_p50:.0f} ms per request at c=1)")
+                    continue
                 m = measure(binary, server.base, url, baseline_url, scripts[page.who], cookies[page.who], c, a.runs, a.duration)  # fmt: skip
                 row["load"][str(c)] = m
+                if single_p50 is None:
+                    single_p50 = m["page"]["p50"]
                 results["baseline"].setdefault(str(c), []).append(m["baseline"]["rps"])
                 log(f"{page.title} c={c}: {m['page']['rps']:.0f} req/s vs baseline {m['baseline']['rps']:.0f} (ratio {m['ratio']:.2f}), p50 {m['page']['p50']:.1f} ms, p99 {m['page']['p99']:.1f} ms")  # fmt: skip
             verdict = []
-            worst = min(m["ratio"] for m in row["load"].values())
+            measured = [m for m in row["load"].values() if m]
+            worst = min(m["ratio"] for m in measured)
             if worst < page.target:
                 verdict.append(f"ratio {worst:.2f} < {page.target}")
             if row["weight"]["total"] > WEIGHT_BUDGET:
@@ -623,7 +649,7 @@ def main() -> None:
             q = row["queries"]
             if len(set(q.values())) > 1:
                 verdict.append("query count grows with data")
-            errors = sum(m["page"]["errors"] + m["baseline"]["errors"] for m in row["load"].values())
+            errors = sum(m["page"]["errors"] + m["baseline"]["errors"] for m in measured)
             if errors:
                 verdict.append(f"{errors} failed requests")
             row["verdict"] = verdict
