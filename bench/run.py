@@ -515,14 +515,13 @@ def write_doc(section: str) -> None:
         after = rest.split(END, 1)[1]
         text = before + section + after
     else:
-        lines = text.split("\n", 1)
-        head = lines[0] if lines[0].startswith("# ") else "# Performance"
-        tail = (
-            lines[1]
-            if lines[0].startswith("# ") and len(lines) > 1
-            else ("" if lines[0].startswith("# ") else text)
+        # First section of the file: after the title and its introduction, before the first "## ".
+        at = text.find("\n## ")
+        text = (
+            text.rstrip("\n") + "\n\n" + section + "\n"
+            if at < 0
+            else text[: at + 1] + section + "\n\n" + text[at + 1 :]
         )
-        text = f"{head}\n\n{section}\n{tail}"
     DOC.write_text(text.rstrip("\n") + "\n")
 
 
