@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Iterable
 from functools import cache
+from urllib.parse import urlsplit, urlunsplit
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -84,10 +85,18 @@ def _clean_params(*, kind: str, params: dict, actor) -> dict:
 
 
 def _clean_url(url: str) -> str:
-    """A path inside Pelita only ("/cases/APM-5202-00042/"), never another site."""
+    """A path inside Pelita ("/cases/APM-5202-00042/"). An absolute http(s) URL (Wagtail's page.url on a
+    multi-site setup) keeps only its path; anything else (another scheme, "//host") is dropped with a warning,
+    so a bad link never breaks the action that notifies."""
     url = (url or "").strip()
-    if url and (not url.startswith("/") or url.startswith("//") or "\\" in url):
-        raise ValueError(f"notify(): url must be a path inside Pelita, got {url!r}")
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        url = urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+    if not url.startswith("/") or url.startswith("//") or "\\" in url:
+        logger.warning("notify(): dropped a link that is not a path inside Pelita: %r", url[:100])
+        return ""
     return url[:300]
 
 
