@@ -279,7 +279,7 @@ def _referral_context(request, access, *, forms_by_action=None, message_form=Non
         "case": referral.case,
         "buttons": buttons,
         "history": list(selectors.referral_history(referral=referral)),
-        "deadline": selectors.referral_deadline(referral),
+        "deadline": selectors.referral_deadline(referral) if referral.is_open else None,
         "overdue": selectors.referral_is_overdue(referral),
         "identity": access.sees_identity,
         "fields": set(IDENTITY_FIELDS) if access.is_team else set(referral.shared_fields),

@@ -60,8 +60,8 @@ def response_deadline(sent_at: dt.datetime, *, working_days: int) -> dt.datetime
 
 
 def days_overdue(due_at: dt.datetime, now: dt.datetime) -> int:
-    """Working days past a deadline: 0 when not past, at least 1 once past (a deadline missed on a Friday
-    evening is a day overdue on Saturday)."""
+    """Calendar days past a deadline, as people count them ("overdue by 5 days"): 0 when not past, at least 1
+    once past. The deadline itself is counted in working days (response_deadline)."""
     if now <= due_at:
         return 0
-    return max(1, working_days_between(local_date(due_at), local_date(now)))
+    return max(1, (local_date(now) - local_date(due_at)).days)

@@ -37,7 +37,7 @@ def test_deadline_is_end_of_the_third_working_day_in_wita():
     ).date() == dt.date(2026, 11, 30)
     assert days_overdue(due, due) == 0
     assert days_overdue(due, dt.datetime(2026, 12, 3, 9, 0, tzinfo=WITA)) == 1
-    assert days_overdue(due, dt.datetime(2026, 12, 7, 9, 0, tzinfo=WITA)) == 3  # Thu, Fri, Mon
+    assert days_overdue(due, dt.datetime(2026, 12, 7, 9, 0, tzinfo=WITA)) == 5  # calendar days
 
 
 def _send_at(jago, moment, *, urgency="routine", service="akta", agency="dukcapil"):
@@ -91,7 +91,7 @@ def test_sweep_raises_once_on_working_days_and_notifies_the_kecamatan(jago):
             "code": r.case.code,
             "service": r.service.name,
             "agency": "Dinas Dukcapil Kab. Lombok Tengah",
-            "days_overdue": 3,
+            "days_overdue": 5,
             "url": f"/cases/{r.case.code}/",
         }
     ]
