@@ -212,3 +212,39 @@ def test_hot_pages_use_a_constant_number_of_queries(world, page):
     many = count(url_for(big))
     assert few == many, (few, many)
     assert many <= 10, many
+
+
+def test_small_actions_mark_read_watch_goto_dismiss_unhide_person(world):
+    from forums.models import ThreadUser
+
+    kader, fas = world["users"]["kader_jago"], world["users"]["fasilitator_jago"]
+    forum = world["forums"]["dusun"]
+    thread = services.thread_create(forum=forum, author=fas, title="Aksi kecil", body="isi @kader_jago")
+    for i in range(25):
+        services.post_create(thread=thread, author=fas, body=f"balasan {i}")
+    client = login(kader)
+    # A post number far down opens the page it is on.
+    assert client.get(reverse("forums:post_goto", args=[thread.pk, 23]))["Location"].endswith(
+        "?page=2#post-23"
+    )
+    client.post(reverse("forums:watch", args=[thread.pk]), {"level": "mute"})
+    assert ThreadUser.objects.get(user=kader, thread=thread).level == "mute"
+    forum_url = reverse("forums:forum", args=[forum.area.code])
+    assert "/unread/" in client.get(forum_url).content.decode()
+    client.post(reverse("forums:forum_mark_read", args=[forum.area.code]))
+    assert f'href="/forums/t/{thread.pk}/unread/"' not in client.get(forum_url).content.decode()
+    post = thread.posts.get(number=2)
+    flag = services.post_flag(post=post, user=kader, reason="tidak pantas")
+    fas_client = login(fas)
+    fas_client.post(reverse("forums:flag_dismiss", args=[flag.pk]))
+    flag.refresh_from_db()
+    assert flag.status == "dismissed"
+    assert client.post(reverse("forums:flag_dismiss", args=[flag.pk])).status_code == 404
+    services.post_hide(post=post, actor=fas, reason="uji sembunyi")
+    fas_client.post(reverse("forums:post_unhide", args=[post.pk]))
+    post.refresh_from_db()
+    assert post.hidden_at is None
+    person = client.get(reverse("forums:person", args=["fasilitator_jago"])).content.decode()
+    assert "Lalu Ahmad (fasilitator)" in person
+    assert client.get(reverse("forums:person", args=["tidak_ada"])).status_code == 404
+    assert client.get(reverse("forums:search"), {"q": ""}).status_code == 200
