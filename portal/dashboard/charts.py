@@ -1,0 +1,89 @@
+"""Charts drawn on the server as small, accessible SVG (no JavaScript): the geometry is computed here, the
+markup is in templates/dashboard/charts/. Each chart has a <title>, a description and the data table behind it."""
+
+from dataclasses import dataclass, field
+
+WIDTH = 640
+BAR_ROW = 30
+LABEL_W = 250
+BAR_MAX = WIDTH - LABEL_W - 70
+
+
+@dataclass
+class BarChart:
+    id: str
+    title: str
+    rows: list = field(default_factory=list)  # dicts: label, value, shown, width, y, url
+    height: int = 0
+    value_label: str = ""
+
+
+def bar_chart(*, id: str, title: str, rows, value_label: str = "") -> BarChart:
+    """rows: (label, value, url or "") — value may be a published string ("<5") or None (withheld)."""
+    numeric = [v for _l, v, _u in rows if isinstance(v, int | float)]
+    top = max(numeric, default=0) or 1
+    chart = BarChart(id=id, title=title, value_label=value_label)
+    for i, (label, value, url) in enumerate(rows):
+        is_num = isinstance(value, int | float)
+        width = round(BAR_MAX * value / top, 1) if is_num and value else 0
+        chart.rows.append(
+            {
+                "label": label,
+                "value": value,
+                "shown": value if value is not None else "×",
+                "width": width,
+                "y": i * BAR_ROW,
+                "text_y": i * BAR_ROW + 19,
+                "value_x": LABEL_W + width + 6,
+                "url": url,
+            }
+        )
+    chart.height = max(len(chart.rows), 1) * BAR_ROW
+    return chart
+
+
+@dataclass
+class LineChart:
+    id: str
+    title: str
+    series: list = field(default_factory=list)  # dicts: name, css, points, dots
+    labels: list = field(default_factory=list)  # dicts: x, text
+    rows: list = field(default_factory=list)  # the data table: month, values
+    names: list = field(default_factory=list)
+    top: int = 0
+    width: int = WIDTH
+    height: int = 220
+
+
+def line_chart(*, id: str, title: str, months, series, month_format) -> LineChart:
+    """series: (name, css class, [values per month])."""
+    chart = LineChart(id=id, title=title)
+    left, right, top_pad, bottom = 40, 20, 15, 190
+    n = len(months)
+    top = max((max(values, default=0) for _n, _c, values in series), default=0) or 1
+    chart.top = top
+    step = (chart.width - left - right) / max(n - 1, 1)
+
+    def xy(i, v):
+        return round(left + i * step, 1), round(bottom - (bottom - top_pad) * v / top, 1)
+
+    for name, css, values in series:
+        pts = [xy(i, v) for i, v in enumerate(values)]
+        chart.series.append(
+            {
+                "name": name,
+                "css": css,
+                "points": " ".join(f"{x},{y}" for x, y in pts),
+                "dots": [{"x": x, "y": y, "v": v} for (x, y), v in zip(pts, values, strict=True)],
+            }
+        )
+    every = max(1, n // 6)
+    chart.labels = [
+        {"x": xy(i, 0)[0], "text": month_format(m)} for i, m in enumerate(months) if i % every == 0
+    ]
+    chart.names = [name for name, _c, _v in series]
+    chart.rows = [
+        {"month": month_format(m), "values": [values[i] for _n, _c, values in series]}
+        for i, m in enumerate(months)
+    ]
+    return chart

@@ -1,0 +1,303 @@
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+
+from portal.agencies.models import Service
+from portal.audit.services import audit_log
+from portal.core.errors import InvalidInput
+from referrals.models import IDENTITY_FIELDS, Status
+from referrals.selectors import cases_for_team
+
+from . import exports
+from .charts import bar_chart, line_chart
+from .forms import IndicatorFilterForm
+from .selectors import (
+    KEY_NEEDS,
+    STATUSES,
+    agencies_for_area,
+    dashboard_area,
+    dashboard_areas,
+    dashboard_context,
+    indicators,
+    public_indicators,
+)
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _labels():
+    services = {s.slug: s.name for s in Service.objects.order_by("position", "slug")}
+    statuses = {s.value: str(s.label) for s in STATUSES}
+    return services, statuses
+
+
+def _dashboard(request):
+    areas = dashboard_areas(user=request.user)
+    area = dashboard_area(user=request.user, code=request.GET.get("area", ""), areas=areas)
+    form = IndicatorFilterForm(request.GET or None, agencies=agencies_for_area(area=area))
+    if form.is_bound:
+        form.is_valid()
+    filters = form.filters()
+    return areas, area, form, filters
+
+
+def _month(m):
+    return date_format(m, "M Y")
+
+
+@login_required
+@never_cache
+def index(request):
+    areas, area, form, filters = _dashboard(request)
+    data = indicators(area=area, filters=filters)
+    services, statuses = _labels()
+    query = request.GET.copy()
+    query.pop("area", None)
+    filter_query = query.urlencode()
+
+    def drill(code):
+        return f"?area={code}" + (f"&{filter_query}" if filter_query else "")
+
+    need_order = KEY_NEEDS + [s for s in data["needs"] if s not in KEY_NEEDS]
+    charts = {
+        "services": bar_chart(
+            id="chart-services",
+            title=_("Referrals by service"),
+            rows=[(services[s], n, "") for s, n in data["referrals_by_service"].items()],
+        ),
+        "status": bar_chart(
+            id="chart-status",
+            title=_("Referrals by status"),
+            rows=[(statuses[s], n, "") for s, n in data["referrals_by_status"].items()],
+        ),
+        "needs": bar_chart(
+            id="chart-needs",
+            title=_("Children by need"),
+            rows=[(services.get(s, s), data["needs"][s], "") for s in need_order if s in data["needs"]],
+        ),
+        "areas": bar_chart(
+            id="chart-areas",
+            title=_("Children registered per area"),
+            rows=[
+                (r["name"], r["children_registered"], "" if r.get("itself") else drill(r["area"]))
+                for r in data["breakdown"]
+            ],
+        ),
+        "trend": line_chart(
+            id="chart-trend",
+            title=_("Trend per month"),
+            months=[r["month"] for r in data["trend"]],
+            series=[
+                (_("Children registered"), "s1", [r["children_registered"] for r in data["trend"]]),
+                (_("Referrals sent"), "s2", [r["referrals"] for r in data["trend"]]),
+                (_("Completed"), "s3", [r["completed"] for r in data["trend"]]),
+            ],
+            month_format=_month,
+        ),
+    }
+    top = max((r["children_registered"] for r in data["breakdown"]), default=0) or 1
+    for row in data["breakdown"]:
+        row["bar"] = round(100 * row["children_registered"] / top)
+        row["url"] = "" if row.get("itself") else drill(row["area"])
+    return render(
+        request,
+        "dashboard/index.html",
+        {
+            "area": area,
+            "areas": areas,
+            "form": form,
+            "data": data,
+            "charts": charts,
+            "services": services,
+            "statuses": statuses,
+            "filter_query": request.GET.urlencode(),
+            "has_cases": cases_for_team(user=request.user).exists(),
+            "completed_pct": "–"
+            if data["completed_share"] is None
+            else f"{round(100 * data['completed_share'])}%",
+            **dashboard_context(area=area),
+        },
+    )
+
+
+def _download(body: bytes, fmt: str, name: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@never_cache
+def export(request, fmt):
+    if fmt not in FORMATS:
+        raise Http404
+    _areas, area, _form, filters = _dashboard(request)
+    data = indicators(area=area, filters=filters)
+    services, statuses = _labels()
+    sections = [
+        (
+            _("Figures"),
+            exports.figure_rows(data, services=services, statuses=statuses, area_name=area.display_name),
+        ),
+        (_("Per area"), exports.breakdown_rows(data)),
+        (_("Per month"), exports.trend_rows(data)),
+    ]
+    body = exports.to_csv(sections) if fmt == "csv" else exports.to_xlsx(sections)
+    audit_log(
+        actor=request.user,
+        action="dashboard.export",
+        target=area,
+        request=request,
+        surface="export",
+        detail={"format": fmt, "area": area.code, "filters": filters.as_dict()},
+    )
+    stamp = timezone.localdate().isoformat()
+    return _download(body, fmt, f"pelita-indicators-{area.code}-{stamp}")
+
+
+CASE_COLUMNS = [
+    ("code", gettext_lazy("Case code")),
+    ("child_name", gettext_lazy("Child's name")),
+    ("sex", gettext_lazy("Sex")),
+    ("birth_date", gettext_lazy("Date of birth")),
+    ("nik", gettext_lazy("NIK")),
+    ("caregiver_name", gettext_lazy("Caregiver's name")),
+    ("caregiver_relation", gettext_lazy("Caregiver's relation")),
+    ("caregiver_phone", gettext_lazy("Caregiver's phone")),
+    ("address", gettext_lazy("Address")),
+    ("village", gettext_lazy("Desa")),
+    ("area", gettext_lazy("Dusun or desa")),
+    ("parent_abroad", gettext_lazy("Parent abroad")),
+    ("destination_country", gettext_lazy("Destination country")),
+    ("abroad_since", gettext_lazy("Abroad since")),
+    ("needs", gettext_lazy("Needs")),
+    ("created_at", gettext_lazy("Registered")),
+    ("referrals", gettext_lazy("Referrals")),
+]
+
+
+@login_required
+@never_cache
+def cases_page(request):
+    """A case worker's exports of the cases on their own team (identity included, every export audited)."""
+    cases = cases_for_team(user=request.user)
+    return render(request, "dashboard/cases_export.html", {"count": cases.count()})
+
+
+@login_required
+@never_cache
+def cases_export(request, fmt):
+    if fmt not in FORMATS:
+        raise Http404
+    if request.method != "POST":
+        # A download of identity data is an action: it is audited, so it is a POST from the page's form.
+        return render(
+            request,
+            "dashboard/cases_export.html",
+            {"count": cases_for_team(user=request.user).count()},
+            status=405,
+        )
+    cases = list(cases_for_team(user=request.user))
+    if not cases:
+        raise Http404(_("You are not on the team of any case."))
+    statuses = {s.value: str(s.label) for s in Status}
+    rows = [[str(label) for _key, label in CASE_COLUMNS]]
+    for case in cases:
+        rows.append(
+            [
+                case.code,
+                case.child_name,
+                case.get_sex_display(),
+                case.birth_date.isoformat(),
+                case.nik,
+                case.caregiver_name,
+                case.caregiver_relation,
+                case.caregiver_phone,
+                case.address,
+                case.village.display_name,
+                case.area.display_name,
+                case.get_parent_abroad_display(),
+                case.destination_country,
+                case.abroad_since.isoformat() if case.abroad_since else "",
+                ", ".join(s.slug for s in case.needs.all()),
+                timezone.localtime(case.created_at).date().isoformat(),
+                "; ".join(
+                    f"{r.service.slug}: {statuses.get(r.status, r.status)}" for r in case.referrals.all()
+                ),
+            ]
+        )
+    sections = [(_("My cases"), rows)]
+    body = exports.to_csv(sections) if fmt == "csv" else exports.to_xlsx(sections)
+    with transaction.atomic():
+        for case in cases:
+            audit_log(
+                actor=request.user,
+                action="case.export",
+                target=case,
+                case_code=case.code,
+                fields=list(IDENTITY_FIELDS),
+                request=request,
+                surface="export",
+                detail={"format": fmt, "cases": len(cases)},
+            )
+    return _download(body, fmt, f"pelita-my-cases-{timezone.localdate().isoformat()}")
+
+
+def public(request):
+    """The public figures, for anyone: suppressed (every count from 1 to 4 is "<5"), cached."""
+    code = request.GET.get("area", "").strip()
+    error = ""
+    try:
+        data = public_indicators(area_code=code or None)
+    except InvalidInput as exc:
+        error = exc.message
+        data = public_indicators(area_code=None)
+    services, statuses = _labels()
+    need_order = KEY_NEEDS + [s for s in data["needs"] if s not in KEY_NEEDS]
+    charts = {
+        "areas": bar_chart(
+            id="chart-public-areas",
+            title=_("Children registered per area"),
+            rows=[(r["name"], r["children_registered"], f"?area={r['area']}") for r in data["breakdown"]],
+        ),
+        "services": bar_chart(
+            id="chart-public-services",
+            title=_("Referrals by service"),
+            rows=[(services[s], n, "") for s, n in data["referrals_by_service"].items()],
+        ),
+        "needs": bar_chart(
+            id="chart-public-needs",
+            title=_("Children by need"),
+            rows=[(services.get(s, s), data["needs"][s], "") for s in need_order],
+        ),
+    }
+    ancestors = []
+    if data["area"]:
+        from portal.areas.selectors import area_ancestors, area_get
+
+        area = area_get(code=data["area"])
+        ancestors = area_ancestors(area=area)
+    response = render(
+        request,
+        "dashboard/public.html",
+        {
+            "data": data,
+            "charts": charts,
+            "statuses": statuses,
+            "services": services,
+            "ancestors": ancestors,
+            "error": error,
+        },
+    )
+    response["Cache-Control"] = "public, max-age=300"
+    return response
