@@ -22,6 +22,7 @@ import argparse
 import datetime as dt
 import gzip
 import json
+import math
 import os
 import platform
 import random
@@ -198,8 +199,9 @@ def wrk(binary: str, url: str, script: Path, connections: int, duration: int) ->
     cmd = [binary, "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "30s", "-s", str(script), url]  # fmt: skip
     text = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-    p50 = _ms(re.search(r"\s50%\s+(\S+)", text).group(1))
-    p99 = _ms(re.search(r"\s99%\s+(\S+)", text).group(1))
+    done = int(re.search(r"(\d+) requests in", text).group(1))
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", text).group(1)) if done else float("nan")
+    p99 = _ms(re.search(r"\s99%\s+(\S+)", text).group(1)) if done else float("nan")
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
     return {
@@ -229,7 +231,11 @@ def settle(base: str, baseline_url: str, cookie: str) -> None:
     with httpx.Client(cookies={"sessionid": cookie}, timeout=15) as client:
         while fast < 2 and time.monotonic() < deadline:
             t = time.monotonic()
-            client.get(base + baseline_url)
+            try:
+                client.get(base + baseline_url)
+            except httpx.HTTPError:
+                fast = 0
+                continue
             fast = fast + 1 if time.monotonic() - t < 0.1 else 0
 
 
@@ -437,21 +443,21 @@ def render(results: dict) -> str:
         f"{r['runs']} runs of {r['duration']} s per point, page and baseline alternating; medians.",
         "",
         "Throughput in requests/s, page / baseline (ratio) at each concurrency; latency p50 / p99 in ms of the "
-        "page at that concurrency. The baseline renders a trivial template for the same person through the same "
+        "page at that concurrency; “alone ms”: one request on its own through the server (median of 3). The baseline renders a trivial template for the same person through the same "
         "server, middleware and session. Targets: forum and thread pages ≥ 0.5 of the baseline, others ≥ 0.25.",
         "",
     ]
     cs = r["concurrency"]
-    head = "| page | queries small / national | " + " | ".join(f"c={c}: req/s (ratio)" for c in cs)
+    head = "| page | queries small / national | alone ms | " + " | ".join(f"c={c}: req/s (ratio)" for c in cs)
     head += " | " + " | ".join(f"c={c} p50/p99 ms" for c in cs) + " | weight KB (JS) | verdict |"
-    lines += [head, "|" + "---|" * (4 + 2 * len(cs))]
+    lines += [head, "|" + "---|" * (5 + 2 * len(cs))]
     for page in PAGES:
         row = r["pages"].get(page.key, {})
         if row.get("state") != "ok":
-            lines.append(f"| {page.title} | {row.get('state', 'not yet built')} |" + " |" * (2 * len(cs) + 2))
+            lines.append(f"| {page.title} | {row.get('state', 'not yet built')} |" + " |" * (2 * len(cs) + 3))
             continue
         q = row["queries"]
-        cells = [f"{q.get('small', '–')} / {q.get('national', '–')}"]
+        cells = [f"{q.get('small', '–')} / {q.get('national', '–')}", f"{row['single_request_ms']:.0f}"]
         for c in cs:
             m = row["load"][str(c)]
             cells.append(
@@ -467,8 +473,9 @@ def render(results: dict) -> str:
     if any(m is None for row in r["pages"].values() for m in (row.get("load") or {}).values()):
         lines += [
             "",
-            "¹ Not run: at this concurrency the page's own queue (concurrency × its latency at c=1 / cores) "
-            "would exceed 40 s, so wrk would measure timeouts and leave minutes of work for the next run.",
+            "¹ Not run: at this concurrency the page's own queue (concurrency × its time alone / cores) would "
+            "exceed 40 s: wrk would only count timeouts and leave minutes of work behind for the next run. Pages "
+            "that take over a second alone get one long run per point instead of several.",
         ]
     base = r.get("baseline")
     if base:
@@ -618,24 +625,31 @@ def main() -> None:
                 row["weight"] = page_weight(client, server.base, url)
             row["queries"] = {s: q.get(page.key, {}).get("queries") for s, q in queries.items()}
             row["load"] = {}
-            # Warm both the page and the baseline on both workers.
-            wrk(binary, server.base + url, scripts[page.who], 4, 1)
-            wrk(binary, server.base + baseline_url, scripts[page.who], 4, 1)
+            # Warm both the page and the baseline on both workers, then time one request on its own.
+            wrk(binary, server.base + url, scripts[page.who], 2, 2)
             settle(server.base, baseline_url, cookies[page.who])
-            single_p50 = None
+            with httpx.Client(cookies={"sessionid": cookies[page.who]}, timeout=60) as client:
+                single = []
+                for _ in range(3):
+                    t = time.monotonic()
+                    client.get(server.base + url)
+                    single.append(time.monotonic() - t)
+            t1 = statistics.median(single)
+            row["single_request_ms"] = t1 * 1000
+            # A slow page gets runs long enough to complete several requests, one run per point instead of
+            # several, and no concurrency whose queue (c × t1 / cores) would exceed 40 s: wrk would only
+            # count timeouts and leave minutes of work behind for the next run.
+            duration = max(a.duration, min(20, math.ceil(5 * t1)))
+            runs = a.runs if t1 < 1 else 1
             for c in a.concurrency:
-                # A page that takes seconds would leave minutes of queued work behind 50 connections: skip
-                # the concurrency whose backlog (c × latency at c=1 / cores) would exceed 40 s.
-                if single_p50 is not None and c * single_p50 / 1000 / (os.cpu_count() or 1) > 40:
+                if c > 1 and c * t1 / (os.cpu_count() or 1) > 40:
                     row["load"][str(c)] = None
-                    log(f"{page.title} c={c}: skipped ({single_p50:.0f} ms per request at c=1)")
+                    log(f"{page.title} c={c}: not run ({t1 * 1000:.0f} ms per request on its own)")
                     continue
-                m = measure(binary, server.base, url, baseline_url, scripts[page.who], cookies[page.who], c, a.runs, a.duration)  # fmt: skip
+                m = measure(binary, server.base, url, baseline_url, scripts[page.who], cookies[page.who], c, runs, duration)  # fmt: skip
                 row["load"][str(c)] = m
-                if single_p50 is None:
-                    single_p50 = m["page"]["p50"]
                 results["baseline"].setdefault(str(c), []).append(m["baseline"]["rps"])
-                log(f"{page.title} c={c}: {m['page']['rps']:.0f} req/s vs baseline {m['baseline']['rps']:.0f} (ratio {m['ratio']:.2f}), p50 {m['page']['p50']:.1f} ms, p99 {m['page']['p99']:.1f} ms")  # fmt: skip
+                log(f"{page.title} c={c}: {m['page']['rps']:.1f} req/s vs baseline {m['baseline']['rps']:.0f} (ratio {m['ratio']:.2f}), p50 {m['page']['p50']:.0f} ms, p99 {m['page']['p99']:.0f} ms")  # fmt: skip
             verdict = []
             measured = [m for m in row["load"].values() if m]
             worst = min(m["ratio"] for m in measured)

@@ -50,6 +50,7 @@ class Scale:
     referrals: int
     bench_forum_threads: int  # threads in the benchmark's forum (Desa Jago)
     bench_thread_posts: int  # posts in the benchmark's thread
+    notifications_per_person: int = 5
 
 
 SCALES = {
@@ -72,6 +73,7 @@ SCALES = {
         referrals=300_000,
         bench_forum_threads=600,
         bench_thread_posts=400,
+        notifications_per_person=30,
     ),
 }
 
@@ -871,6 +873,49 @@ class Generator:
         self.step(f"posts: {posts.count}", t)
         self.forum_models = [Thread, Post, ThreadUser]
 
+    # notifications --------------------------------------------------------------------------------------
+
+    def notifications(self) -> None:
+        """What the bell shows: a month or two of notifications per person, most of them read."""
+        from portal.notifications.models import Notification
+
+        t = time.monotonic()
+        rng = self.rng
+        table = Table(Notification)
+        texts = [
+            ("forum.reply", "{a} membalas di “Pendataan anak pekerja migran”", "/forums/"),
+            ("forum.mention", "{a} menyebut Anda di “Jadwal posyandu bulan ini”", "/forums/"),
+            ("referral.sent", "Rujukan baru APM-5202-00042 untuk Akta kelahiran", "/cases/inbox/"),
+            ("referral.accepted", "Rujukan APM-5202-00042 (Akta kelahiran) diterima", "/cases/"),
+            ("referral.message", "Pesan baru pada rujukan APM-5202-00042 (Akta kelahiran)", "/cases/"),
+        ]
+        people = list(self.usernames)
+        per = self.scale.notifications_per_person
+
+        def rows():
+            for pk in people:
+                for _ in range(per):
+                    kind, text, url = rng.choice(texts)
+                    made = self.ago(60)
+                    read = made + dt.timedelta(hours=rng.uniform(0.1, 48)) if rng.random() < 0.8 else None
+                    yield {
+                        "id": next(ids),
+                        "recipient_id": pk,
+                        "actor_id": rng.choice(people),
+                        "kind": kind,
+                        "text": text.format(a=self.person_name()),
+                        "url": url,
+                        "params": {},
+                        "created_at": made,
+                        "read_at": read if read and read < self.now else None,
+                    }
+
+        ids = iter(table.ids(len(people) * per))
+        table.write(rows())
+        self.counts["notifications"] = table.count
+        self.notification_models = [Notification]
+        self.step(f"notifications: {table.count}", t)
+
 
 def generate(*, scale: str, password: str = DEFAULT_PASSWORD, areas_dir=None, log=print) -> LoadRun:
     """Generate the data for a scale once; a second call returns the marker of the first."""
@@ -903,6 +948,7 @@ def generate(*, scale: str, password: str = DEFAULT_PASSWORD, areas_dir=None, lo
         gen.agencies()
         gen.cases()
         gen.threads()
+        gen.notifications()
         from forums.models import Forum, ForumUserObjectPermission
 
         User = get_user_model()
@@ -918,6 +964,7 @@ def generate(*, scale: str, password: str = DEFAULT_PASSWORD, areas_dir=None, lo
                 Agency.services.through,
                 *gen.models_written,
                 *gen.forum_models,
+                *gen.notification_models,
             ]  # fmt: skip
         )
         run = LoadRun.objects.create(
