@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 JAGO = "52.02.01.2013"
 RECEIPT_TIMEOUT = 10.0
+EXPECTED = {"pelita": "notification", "read": "unread_count", "floor": "poke"}
 
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -182,7 +183,16 @@ async def open_sockets(urls_headers, origin):
 
 
 async def measure(
-    *, port: int, mode: str, sockets, messages: int, in_flight: int, actor: str, thread_id: int
+    *,
+    port: int,
+    mode: str,
+    sockets,
+    messages: int,
+    in_flight: int,
+    actor: str,
+    thread_id: int,
+    tokens: list[str] | None = None,
+    ids: dict | None = None,
 ):
     """Send `messages` actions, `in_flight` at a time, each to a different socket; time request → receipt."""
     import httpx
@@ -195,7 +205,9 @@ async def measure(
             async for raw in ws:
                 now = time.perf_counter()
                 data = json.loads(raw)
-                if data.get("type") in ("notification", "poke"):
+                if data.get("type") == "notification" and ids is not None:
+                    ids[k].append(data["id"])
+                if data.get("type") == EXPECTED[mode]:
                     waiting = pending[k]
                     while waiting:
                         fut = waiting.popleft()
@@ -226,6 +238,11 @@ async def measure(
                             f"/api/v1/threads/{thread_id}/posts",
                             json={"body": f"@bench_{k} ping"},
                             headers={"Authorization": f"Bearer {actor}"},
+                        )
+                    elif mode == "read":
+                        r = await http.post(
+                            f"/api/v1/notifications/{ids[k].pop()}/read",
+                            headers={"Authorization": f"Bearer {tokens[k]}"},
                         )
                     else:
                         r = await http.post(f"/bench/poke/{k}")
@@ -264,7 +281,9 @@ async def measure(
     }
 
 
-async def run_layer(*, port: int, n: int, actor: str, tokens: list[str], messages: int, messages_20: int):
+async def run_layer(
+    *, port: int, n: int, actor: str, tokens: list[str], messages: int, messages_20: int, modes: list[str]
+):
     import httpx
 
     origin = f"http://127.0.0.1:{port}"
@@ -286,19 +305,27 @@ async def run_layer(*, port: int, n: int, actor: str, tokens: list[str], message
     for ws in sockets:  # the greeting (unread count)
         await asyncio.wait_for(ws.recv(), 30)
     print(f"  {len(sockets)} Pelita sockets open in {time.perf_counter() - started:.1f} s", flush=True)
-    for in_flight, count in ((1, messages), (20, messages_20)):
-        res = await measure(
-            port=port,
-            mode="pelita",
-            sockets=sockets,
-            messages=count,
-            in_flight=in_flight,
-            actor=actor,
-            thread_id=thread_id,
-        )
-        print(f"  {res}", flush=True)
-        results.append(res)
+    ids: dict[int, list[int]] = collections.defaultdict(list)
+    for mode in ("pelita", "read"):
+        if mode not in modes:
+            continue
+        for in_flight, count in ((1, messages), (20, messages_20)):
+            res = await measure(
+                port=port,
+                mode=mode,
+                sockets=sockets,
+                messages=count,
+                in_flight=in_flight,
+                actor=actor,
+                thread_id=thread_id,
+                tokens=tokens,
+                ids=ids,
+            )
+            print(f"  {res}", flush=True)
+            results.append(res)
     await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+    if "floor" not in modes:
+        return results
     # Floor: N bare sockets on the same server and layer.
     sockets = await open_sockets(
         [(f"ws://127.0.0.1:{port}/bench/ws/floor/?n={k}", {}) for k in range(n)], origin
@@ -326,6 +353,7 @@ def main():
     parser.add_argument("--messages", type=int, default=200, help="actions with 1 in flight")
     parser.add_argument("--messages-20", type=int, default=1000, help="actions with 20 in flight")
     parser.add_argument("--layers", default="pubsub,core")
+    parser.add_argument("--modes", default="pelita,read,floor", help="pelita (forum post), read, floor")
     args = parser.parse_args()
 
     env = {
@@ -351,6 +379,7 @@ def main():
                     tokens=tokens,
                     messages=args.messages,
                     messages_20=args.messages_20,
+                    modes=args.modes.split(","),
                 )
             )
         report["runs"][layer] = {"results": results, "server_errors": len(errors), "error_sample": errors[:5]}
