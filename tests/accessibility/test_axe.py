@@ -1,0 +1,173 @@
+"""Accessibility and reach in Chromium: axe-core on every main page (zero serious or critical violations),
+every page readable at 320 px wide (no horizontal scroll), keyboard-only login and reply, and the thread page
+usable within 3 seconds on a slow 3G connection. One browser session for all pages, to keep CI cost modest."""
+
+import contextlib
+import json
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.factories import TEST_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SERIOUS = {"serious", "critical"}
+# WebPageTest's "3G Slow" profile: 400 ms round trip, 400 kbit/s down and up.
+SLOW_3G = {
+    "offline": False,
+    "latency": 400,
+    "downloadThroughput": 400_000 / 8,
+    "uploadThroughput": 400_000 / 8,
+}
+
+
+def _login(page, base, username):
+    page.context.clear_cookies()
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    with page.expect_navigation():
+        page.press("input[name=password]", "Enter")
+    assert "/accounts/login/" not in page.url, f"login as {username} failed"
+
+
+def _targets():
+    """(who, path) for every main page that exists, with real objects from the demo."""
+    from django.urls import NoReverseMatch, reverse
+
+    from cms.models import StoryPage
+    from forums.models import Thread
+    from referrals.models import Referral
+
+    thread = Thread.objects.filter(forum__area__code="52.02.01.2013").order_by("pk").first()
+    referral = Referral.objects.filter(case__team__user__username="pendamping_jago").order_by("pk").first()
+    story = StoryPage.objects.live().order_by("pk").first()
+    targets = [(None, "/"), (None, "/accounts/login/")]
+    if story is not None:
+        targets.append((None, story.url))
+    targets += [
+        ("kader_jago", "/home/"),
+        ("kader_jago", "/areas/"),
+        ("kader_jago", "/forums/"),
+        ("kader_jago", "/forums/f/52.02.01.2013/"),
+        ("kader_jago", "/notifications/"),
+    ]
+    if thread is not None:
+        targets.append(("kader_jago", f"/forums/t/{thread.pk}/"))
+    targets.append(("pendamping_jago", "/cases/"))
+    if referral is not None:
+        targets += [
+            ("pendamping_jago", f"/cases/{referral.case.code}/"),
+            ("pendamping_jago", f"/cases/referrals/{referral.pk}/"),
+            ("dukcapil_loteng_1", f"/cases/referrals/{referral.pk}/"),
+        ]
+    targets.append(("dukcapil_loteng_1", "/cases/inbox/"))
+    with contextlib.suppress(NoReverseMatch):
+        targets.append(("koordinator_ntb", reverse("dashboard:index")))
+    return targets
+
+
+def test_main_pages_have_no_serious_violations_and_fit_320px(asgi_server, demo_full, page, artifacts_dir):
+    axe = Axe()
+    targets = _targets()
+    page.set_viewport_size({"width": 320, "height": 720})
+    report, failures, current = [], [], "-"
+    for who, path in targets:
+        if who != current:
+            if who is None:
+                page.context.clear_cookies()
+            else:
+                _login(page, asgi_server, who)
+            current = who
+        response = page.goto(f"{asgi_server}{path}")
+        assert response is not None and response.status < 400, (
+            f"{path} as {who}: {response and response.status}"
+        )
+        page.wait_for_load_state("load")
+        results = axe.run(page)
+        serious = [v for v in results.response["violations"] if v["impact"] in SERIOUS]
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        entry = {
+            "page": path,
+            "as": who,
+            "scroll_width": width,
+            "violations": [
+                {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+                for v in results.response["violations"]
+            ],
+        }
+        report.append(entry)
+        if serious:
+            failures.append(f"{path} as {who}: {[(v['id'], v['impact']) for v in serious]}")
+        if width > 320:
+            failures.append(f"{path} as {who}: {width}px wide at a 320px viewport")
+    page.screenshot(path=str(artifacts_dir / "a11y-last-page-320.png"), full_page=True)
+    (artifacts_dir / "a11y-report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    assert len(report) >= 10
+    assert not failures, "\n".join(failures)
+
+
+def test_keyboard_only_login_and_reply(asgi_server, demo_full, page, artifacts_dir):
+    from forums.models import Post, Thread
+
+    thread = Thread.objects.filter(forum__area__code="52.02.01.2013", locked=False).order_by("pk").first()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{asgi_server}/accounts/login/")
+
+    def tab_to(selector, limit=40):
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+                return
+        raise AssertionError(f"Tab never reached {selector}")
+
+    # The first Tab reaches the skip link: keyboard users can jump over the header.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('skip')")
+    tab_to("input[name=username]")
+    page.keyboard.type("kader_jago")
+    tab_to("input[name=password]")
+    page.keyboard.type(TEST_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{asgi_server}/home/")
+
+    page.goto(f"{asgi_server}/forums/t/{thread.pk}/")
+    tab_to("textarea[name=body]", limit=200)
+    page.keyboard.type("Balasan dengan papan ketik saja.")
+    # Focus is visible on the reply box (an outline or a box shadow).
+    outline = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement); return s.outlineStyle + '|' + s.boxShadow; }"
+    )
+    assert outline != "none|none"
+    tab_to("form.reply button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert Post.objects.filter(thread=thread, body="Balasan dengan papan ketik saja.").exists()
+    page.screenshot(path=str(artifacts_dir / "a11y-keyboard-reply.png"), full_page=True)
+
+
+def test_thread_page_is_usable_within_3_seconds_on_slow_3g(asgi_server, demo_full, page, artifacts_dir):
+    from forums.models import Thread
+
+    thread = Thread.objects.filter(forum__area__code="52.02.01.2013").order_by("pk").first()
+    _login(page, asgi_server, "kader_jago")
+    page.goto(f"{asgi_server}/forums/t/{thread.pk}/")  # warm the server, as a returning visitor's would be
+    page.context.clear_cookies(name="pelita_language")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})  # a first visit: nothing cached
+    cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{asgi_server}/forums/t/{thread.pk}/", wait_until="load")
+    timing = page.evaluate(
+        """() => { const n = performance.getEntriesByType('navigation')[0];
+                   const paint = performance.getEntriesByName('first-contentful-paint')[0];
+                   return {dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd, bytes: performance
+                     .getEntriesByType('resource').reduce((a, r) => a + r.transferSize, n.transferSize),
+                     fcp: paint ? paint.startTime : null}; }"""
+    )
+    assert page.locator("h1").is_visible() and page.locator("textarea[name=body]").count() == 1
+    (artifacts_dir / "slow3g-thread.json").write_text(json.dumps(timing), encoding="utf-8")
+    page.screenshot(path=str(artifacts_dir / "slow3g-thread.png"))
+    assert timing["dcl"] < 3000, timing
