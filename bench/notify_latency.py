@@ -26,6 +26,7 @@ import json
 import os
 import resource
 import secrets
+import signal
 import socket
 import statistics
 import subprocess
@@ -37,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 JAGO = "52.02.01.2013"
 RECEIPT_TIMEOUT = 10.0
+ABORT_AFTER_LOST = 20  # a layer that has lost this many is broken: stop rather than wait 10 s for each
 EXPECTED = {"pelita": "notification", "read": "unread_count", "floor": "poke"}
 
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -130,6 +132,7 @@ def server(layer: str, env: dict):
         env={**env, "PELITA_CHANNEL_LAYER": layer},
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # the workers are children: stop the whole group
     )
     deadline = time.monotonic() + 60
     while True:
@@ -143,11 +146,13 @@ def server(layer: str, env: dict):
     try:
         yield port, errors
     finally:
-        proc.terminate()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
         try:
-            _out, err = proc.communicate(timeout=20)
+            _out, err = proc.communicate(timeout=15)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
             _out, err = proc.communicate()
         errors.extend(line for line in (err or "").splitlines() if "Error" in line or "WARNING" in line)
 
@@ -227,7 +232,7 @@ async def measure(
 
         async def worker():
             nonlocal lost, http_errors
-            while not queue.empty():
+            while not queue.empty() and lost < ABORT_AFTER_LOST:
                 k = queue.get_nowait()
                 fut = loop.create_future()
                 pending[k].append(fut)
@@ -278,11 +283,20 @@ async def measure(
         "http_p50_ms": round(statistics.median(answer_ms), 1) if answer_ms else None,
         "http_p99_ms": round(percentile(answer_ms, 99), 1),
         "per_second": round(messages / elapsed, 1),
+        "aborted": lost >= ABORT_AFTER_LOST,
     }
 
 
 async def run_layer(
-    *, port: int, n: int, actor: str, tokens: list[str], messages: int, messages_20: int, modes: list[str]
+    *,
+    port: int,
+    n: int,
+    actor: str,
+    tokens: list[str],
+    messages: int,
+    messages_20: int,
+    modes: list[str],
+    results: list,
 ):
     import httpx
 
@@ -295,7 +309,6 @@ async def run_layer(
         )
         r.raise_for_status()
         thread_id = r.json()["id"]
-    results = []
     # Pelita: N authenticated sockets.
     started = time.perf_counter()
     sockets = await open_sockets(
@@ -353,6 +366,7 @@ def main():
     parser.add_argument("--messages", type=int, default=200, help="actions with 1 in flight")
     parser.add_argument("--messages-20", type=int, default=1000, help="actions with 20 in flight")
     parser.add_argument("--layers", default="pubsub,core")
+    parser.add_argument("--layer-timeout", type=float, default=900, help="seconds per layer before giving up")
     parser.add_argument("--modes", default="pelita,read,floor", help="pelita (forum post), read, floor")
     args = parser.parse_args()
 
@@ -371,18 +385,33 @@ def main():
     for layer in args.layers.split(","):
         print(f"layer {layer}:", flush=True)
         with server(layer, env) as (port, errors):
-            results = asyncio.run(
-                run_layer(
-                    port=port,
-                    n=args.sockets,
-                    actor=actor,
-                    tokens=tokens,
-                    messages=args.messages,
-                    messages_20=args.messages_20,
-                    modes=args.modes.split(","),
+            results: list = []
+            try:
+                asyncio.run(
+                    asyncio.wait_for(
+                        run_layer(
+                            port=port,
+                            n=args.sockets,
+                            actor=actor,
+                            tokens=tokens,
+                            messages=args.messages,
+                            messages_20=args.messages_20,
+                            modes=args.modes.split(","),
+                            results=results,
+                        ),
+                        timeout=args.layer_timeout,
+                    )
                 )
-            )
-        report["runs"][layer] = {"results": results, "server_errors": len(errors), "error_sample": errors[:5]}
+                failure = None
+            except Exception as exc:  # a layer that wedges the server is a result, not a crash of the bench
+                failure = f"{exc.__class__.__name__}: {exc}"
+                print(f"  FAILED: {failure}", flush=True)
+        report["runs"][layer] = {
+            "results": results,
+            "failure": failure,
+            "server_errors": len(errors),
+            "error_sample": errors[:5],
+        }
         print(f"  server log lines with errors/warnings: {len(errors)}", flush=True)
     report["load_after"] = os.getloadavg()
     out = ROOT / "var" / "bench"
@@ -397,7 +426,8 @@ def main():
             print(
                 f"| {layer} | {r['mode']} | {r['in_flight']} | {r['p50_ms']} | {r['p99_ms']} | {r['max_ms']} | "
                 f"{r['http_p50_ms']} / {r['http_p99_ms']} | "
-                f"{r['lost']} of {r['sent']} | {r['http_errors']} | {r['per_second']} |"
+                f"{r['lost']} of {r['sent']}{' (stopped)' if r['aborted'] else ''} | {r['http_errors']} | "
+                f"{r['per_second']} |"
             )
 
 
