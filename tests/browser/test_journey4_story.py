@@ -1,0 +1,114 @@
+"""Journey 4 in Chromium: a communications officer writes a story in Bahasa Indonesia in the Wagtail admin,
+adds the English translation, sends both to review; the moderator approves; the story is public and its
+English switch leads to the English page."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import TEST_PASSWORD
+
+pytestmark = [pytest.mark.browser]
+
+
+def login(page, base, username):
+    page.goto(f"{base}/accounts/login/?next=/admin/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.locator("form button[type=submit], form input[type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/admin/"))
+
+
+def write_paragraph(page, text):
+    """Add a paragraph block to an empty StreamField and type into its rich text editor."""
+    page.locator("[data-streamfield-stream-container] button[title], button.c-sf-add-button").first.click()
+    page.get_by_role("option", name=re.compile("Paragra")).first.click()
+    editor = page.locator(".public-DraftEditor-content").last
+    editor.click()
+    page.keyboard.type(text)
+    expect(editor).to_contain_text(text)
+    page.locator("#id_summary").click()  # leaving the editor writes its content into the form
+
+
+def replace_paragraph(page, text):
+    editor = page.locator(".public-DraftEditor-content").first
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+    expect(editor).to_contain_text(text)
+    page.locator("#id_summary").click()
+
+
+def click_action(page, selector):
+    """Footer actions live in a dropdown; a programmatic click is what the menu item does. Waits for the
+    page that answers."""
+    with page.expect_navigation():
+        page.locator(selector).first.evaluate("button => button.click()")
+
+
+def test_journey4_story_written_translated_reviewed_published(
+    page, browser, asgi_server, demo, settings, tmp_path, artifacts_dir, monkeypatch
+):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from cms.demo import seed
+    from cms.models import StoryPage
+    from portal.notifications.models import Notification
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    cms = seed(demo)
+    index = cms["cms"]["story_index"]
+    base = asgi_server
+
+    # The editor writes the story in Bahasa Indonesia.
+    login(page, base, "editor")
+    page.goto(f"{base}/admin/pages/add/cms/storypage/{index.pk}/")
+    page.fill("#id_title", "Kelas Ayah di Desa Jago")
+    page.fill("#id_summary", "Para ayah yang pulang dari Malaysia belajar mengasuh bersama kader.")
+    write_paragraph(page, "Setiap Minggu pagi, para ayah berkumpul di balai dusun.")
+    click_action(page, 'button[name="action-submit"]')
+    story = StoryPage.objects.get(title="Kelas Ayah di Desa Jago")
+    assert not story.live
+    assert story.current_workflow_state is not None
+
+    # ...adds the English translation (simple_translation), writes it, and submits it too.
+    page.goto(f"{base}/admin/translation/submit/page/{story.pk}/")
+    page.locator('input[name="locales"]').first.check()
+    page.locator('form[data-controller="w-bulk"] input[type=submit]').click()
+    page.wait_for_url(re.compile(r"/admin/pages/\d+/edit/"))
+    english = StoryPage.objects.get(translation_key=story.translation_key, locale__language_code="en")
+    page.fill("#id_title", "Fathers' Class in Desa Jago")
+    page.fill("#id_summary", "Fathers back from Malaysia learn parenting with the village cadres.")
+    replace_paragraph(page, "Every Sunday morning the fathers meet at the hamlet hall.")
+    page.get_by_role("tab", name=re.compile("Promo")).click()
+    page.fill("#id_slug", "fathers-class-desa-jago")
+    click_action(page, 'button[name="action-submit"]')
+    page.screenshot(path=str(artifacts_dir / "journey4_editor.png"))
+    moderator_notices = Notification.objects.filter(kind="story.review", recipient__username="moderator")
+    assert moderator_notices.count() == 2
+
+    # The moderator approves both.
+    context = browser.new_context()
+    reviewer = context.new_page()
+    login(reviewer, base, "moderator")
+    for pk in (story.pk, english.pk):
+        reviewer.goto(f"{base}/admin/pages/{pk}/edit/")
+        click_action(reviewer, 'button[data-workflow-action-name="approve"]')
+    context.close()
+    story.refresh_from_db()
+    english.refresh_from_db()
+    assert story.live and english.live
+    assert Notification.objects.filter(kind="story.approved", recipient__username="editor").count() == 2
+
+    # Anyone reads it, on a phone, and switches to English.
+    visitor = browser.new_context(viewport={"width": 390, "height": 844})
+    reader = visitor.new_page()
+    reader.goto(f"{base}{story.url}")
+    expect(reader.locator("h1")).to_have_text("Kelas Ayah di Desa Jago")
+    reader.get_by_role("link", name="English").click()
+    reader.wait_for_url(f"{base}/en/stories/fathers-class-desa-jago/")
+    expect(reader.locator("h1")).to_have_text("Fathers' Class in Desa Jago")
+    expect(reader.locator("html")).to_have_attribute("lang", "en")
+    assert any(c["name"] == "pelita_language" and c["value"] == "en" for c in visitor.cookies())
+    reader.screenshot(path=str(artifacts_dir / "journey4_story_en.png"), full_page=True)
+    visitor.close()
