@@ -440,7 +440,10 @@ def render(results: dict) -> str:
         f"Measured {r['date']} on {r['machine']}. Command: `{r['command']}` (took {r['took_min']:.1f} min; "
         f"{r['scale']} data: {r['data']}). Two uvicorn workers with `portal.settings.bench` (production "
         "settings over plain HTTP), PostgreSQL and Redis on the same host; wrk (1 thread) as the client, "
-        f"{r['runs']} runs of {r['duration']} s per point, page and baseline alternating; medians.",
+        f"{r['runs']} runs of {r['duration']} s per point, page and baseline alternating; medians. "
+        f"Load average when the measurements started {r['load_before']:.1f}, at the end {r['load_after']:.1f} "
+        "(anything above 2 on this machine means other work competed for the cores: absolute figures are then "
+        "inflated; the page/baseline ratios, measured seconds apart, much less).",
         "",
         "Throughput in requests/s, page / baseline (ratio) at each concurrency; latency p50 / p99 in ms of the "
         "page at that concurrency; “alone ms”: one request on its own through the server (median of 3). The baseline renders a trivial template for the same person through the same "
@@ -604,6 +607,7 @@ def main() -> None:
         "concurrency": a.concurrency,
         "pages": {},
         "baseline": {},
+        "load_before": os.getloadavg()[0],
     }
     try:
         baseline_url = page_url(BASELINE, info)
@@ -675,6 +679,7 @@ def main() -> None:
     finally:
         server.stop()
     results["took_min"] = (time.monotonic() - started) / 60
+    results["load_after"] = os.getloadavg()[0]
     (OUT / "latest.json").write_text(json.dumps(results, indent=2, default=str))
     section = render(results)
     print(section)
