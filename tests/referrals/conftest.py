@@ -69,3 +69,13 @@ def sent(jago):
         note="Akta",
     )
     return jago
+
+
+@pytest.fixture(autouse=True)
+def english_services():
+    """Service-level messages in English, whatever language an earlier page request left active in this
+    thread (pages and the API activate the person's language themselves, Indonesian by default)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -97,7 +97,7 @@ def test_consent_then_referral_then_transitions_and_messages(jago, client, token
     worker, liaison = token_for(jago["worker"]), token_for(jago["users"]["dinsos_loteng"])
     body = {"case": code, "agency": jago["dinsos"].pk, "service": "pkh", "note": "Keluarga belum PKH"}
     r = post(client, "/api/v1/referrals", body, worker)
-    assert r.status_code == 409 and "consent" in r.json()["detail"].lower()
+    assert r.status_code == 409 and "Belum ada persetujuan" in r.json()["detail"]
     r = post(
         client,
         f"/api/v1/cases/{code}/consents",

@@ -2,6 +2,7 @@
 picker, the inbox filters, the letter, and the English switch."""
 
 import datetime as dt
+from pathlib import Path
 
 from referrals.models import ChildCase, Consent, Referral
 
@@ -157,7 +158,7 @@ def test_letter_has_a_print_stylesheet(sent, client):
     client.force_login(sent["worker"])
     html = client.get(f"/cases/referrals/{sent['referral'].pk}/letter/").content.decode()
     assert CHILD_NAME in html and "referrals/referrals.css" in html and "Surat rujukan" in html
-    css = open(finders.find("referrals/referrals.css")).read()
+    css = Path(finders.find("referrals/referrals.css")).read_text()
     assert "@media print" in css
 
 
@@ -187,11 +188,27 @@ def test_case_code_visible_to(sent):
     assert case_code_visible_to(user=users["pendamping_jago"], code="APM-5202-99999") is False
 
 
-def test_demo_is_idempotent(demo_full):
+def test_demo_is_idempotent_and_its_pages_render(demo_full, client):
     from portal.core.demo import seed_all
 
     counts = (ChildCase.objects.count(), Referral.objects.count())
     seed_all()
     assert (ChildCase.objects.count(), Referral.objects.count()) == counts == (4, 3)
+    assert Referral.objects.filter(overdue_raised_at__isnull=False).count() == 1
     rizki = ChildCase.objects.get(child_name="Lalu Muhammad Rizki")
-    assert rizki.referrals.get().agency.name == "Dinas Dukcapil Kab. Lombok Tengah"
+    ref = rizki.referrals.get()
+    assert ref.agency.name == "Dinas Dukcapil Kab. Lombok Tengah" and ref.status == "sent"
+    client.force_login(demo_full["users"]["pendamping_jago"])
+    for url in (
+        "/cases/",
+        "/cases/new/",
+        f"/cases/{rizki.code}/",
+        f"/cases/{rizki.code}/audit/",
+        f"/cases/{rizki.code}/consents/new/",
+        f"/cases/{rizki.code}/referrals/new/?service=kia",
+        f"/cases/referrals/{ref.pk}/",
+        f"/cases/referrals/{ref.pk}/letter/",
+    ):
+        assert client.get(url).status_code == 200, url
+    client.force_login(demo_full["users"]["dukcapil_loteng_1"])
+    assert rizki.code in client.get("/cases/inbox/").content.decode()
