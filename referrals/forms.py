@@ -58,6 +58,16 @@ def _area_label(area) -> str:
     return area.display_name
 
 
+class NeedsForm(forms.Form):
+    needs = forms.MultipleChoiceField(
+        label=_("What the child lacks"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, services=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["needs"].choices = [(s.slug, s.need) for s in services]
+
+
 class ConsentForm(forms.Form):
     given_by = forms.CharField(label=_("Consent given by"), max_length=120)
     relation = forms.CharField(label=_("Relation to the child"), max_length=60)

@@ -146,7 +146,11 @@ def active_consent_for(*, case: ChildCase, agency: Agency) -> Consent | None:
 
 
 def case_referrals(*, case: ChildCase) -> QuerySet[Referral]:
-    return case.referrals.select_related("agency", "service").order_by("-created_at", "-pk")
+    return (
+        case.referrals.select_related("agency", "service")
+        .annotate(is_overdue=ExpressionWrapper(overdue_q(), output_field=BooleanField()))
+        .order_by("-created_at", "-pk")
+    )
 
 
 def case_audit_trail(*, case: ChildCase) -> QuerySet[AuditEntry]:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<str:code>/consents/new/", views.consent_create, name="consent_create"),
     path("<str:code>/consents/<int:consent_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("<str:code>/team/", views.team_add, name="team_add"),
+    path("<str:code>/needs/", views.case_needs, name="case_needs"),
     path("<str:code>/audit/", views.case_audit, name="case_audit"),
     path("<str:code>/referrals/new/", views.referral_create, name="referral_create"),
 ]

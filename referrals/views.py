@@ -22,6 +22,7 @@ from .forms import (
     ConsentWithdrawForm,
     InboxFilterForm,
     MessageForm,
+    NeedsForm,
     ReferralForm,
     ResendForm,
     TeamAddForm,
@@ -133,6 +134,9 @@ def case_detail(request, code):
             team=selectors.case_team(case=case),
             team_form=TeamAddForm(),
             withdraw_form=ConsentWithdrawForm(),
+            needs_form=NeedsForm(
+                services=Service.objects.all(), initial={"needs": [s.slug for s in context["needs"]]}
+            ),
         )
     return render(request, "referrals/case_detail.html", context)
 
@@ -208,6 +212,22 @@ def team_add(request, code):
             messages.success(request, _("%(name)s joined the case team.") % {"name": member.user.shown_name})
     else:
         messages.error(request, _("Write the username of a case worker."))
+    return redirect("referrals:case_detail", code=code.upper())
+
+
+@login_required
+@require_POST
+def case_needs(request, code):
+    service_list = list(Service.objects.all())
+    form = NeedsForm(request.POST, services=service_list)
+    if form.is_valid():
+        services.case_update_needs(
+            actor=request.user,
+            code=code,
+            needs=[s for s in service_list if s.slug in form.cleaned_data["needs"]],
+            request=request,
+        )
+        messages.success(request, _("The needs were saved."))
     return redirect("referrals:case_detail", code=code.upper())
 
 

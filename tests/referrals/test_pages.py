@@ -212,3 +212,16 @@ def test_demo_is_idempotent_and_its_pages_render(demo_full, client):
         assert client.get(url).status_code == 200, url
     client.force_login(demo_full["users"]["dukcapil_loteng_1"])
     assert rizki.code in client.get("/cases/inbox/").content.decode()
+
+
+def test_team_changes_needs_and_overseer_sees_overdue(sent, client):
+    code = sent["case"].code
+    client.force_login(sent["worker"])
+    r = client.post(f"/cases/{code}/needs/", {"needs": ["kia", "kip"]}, follow=True)
+    assert "Kebutuhan disimpan." in r.content.decode()
+    assert sorted(sent["case"].needs.values_list("slug", flat=True)) == ["kia", "kip"]
+    client.force_login(sent["users"]["fasilitator_praya"])
+    assert client.post(f"/cases/{code}/needs/", {"needs": []}).status_code == 403
+    Referral.objects.filter(pk=sent["referral"].pk).update(due_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    html = client.get(f"/cases/{code}/").content.decode()
+    assert "Terlambat" in html and "Belum punya KIA" in html and CHILD_NAME not in html
