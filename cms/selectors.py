@@ -128,7 +128,7 @@ def translations_out_of_date() -> list[dict]:
     sources = {
         p.translation_key: p
         for p in Page.objects.filter(locale=default, depth__gt=1).only(
-            "id", "title", "translation_key", "last_published_at", "latest_revision_created_at"
+            "id", "title", "draft_title", "translation_key", "latest_revision_created_at"
         )
     }
     stale = []
@@ -136,7 +136,7 @@ def translations_out_of_date() -> list[dict]:
         Page.objects.exclude(locale=default)
         .filter(translation_key__in=sources.keys())
         .select_related("locale")
-        .only("id", "title", "translation_key", "locale", "latest_revision_created_at")
+        .only("id", "title", "draft_title", "translation_key", "locale", "latest_revision_created_at")
     ):
         source = sources[translation.translation_key]
         if (

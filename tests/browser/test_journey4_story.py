@@ -20,6 +20,13 @@ def login(page, base, username):
     page.wait_for_url(re.compile(r"/admin/"))
 
 
+def wait_for_form_state(page, text):
+    """Draftail writes its content into the form's hidden input a moment after typing (debounced)."""
+    page.wait_for_function(
+        "t => [...document.querySelectorAll('input[type=hidden]')].some(i => i.value.includes(t))", arg=text
+    )
+
+
 def write_paragraph(page, text):
     """Add a paragraph block to an empty StreamField and type into its rich text editor."""
     page.locator("[data-streamfield-stream-container] button[title], button.c-sf-add-button").first.click()
@@ -28,7 +35,9 @@ def write_paragraph(page, text):
     editor.click()
     page.keyboard.type(text)
     expect(editor).to_contain_text(text)
-    page.locator("#id_summary").click()  # leaving the editor writes its content into the form
+    page.locator("#id_summary").click()
+    wait_for_form_state(page, text)
+    wait_for_form_state(page, text)
 
 
 def replace_paragraph(page, text):
@@ -38,6 +47,7 @@ def replace_paragraph(page, text):
     page.keyboard.type(text)
     expect(editor).to_contain_text(text)
     page.locator("#id_summary").click()
+    wait_for_form_state(page, text)
 
 
 def click_action(page, selector):
@@ -56,6 +66,9 @@ def test_journey4_story_written_translated_reviewed_published(
     from portal.notifications.models import Notification
 
     settings.MEDIA_ROOT = str(tmp_path)
+    # Wagtail 8 autosaves the editor every 500 ms; the test submits explicitly, so autosave would only race
+    # with it on a loaded CI machine.
+    settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
     cms = seed(demo)
     index = cms["cms"]["story_index"]
     base = asgi_server
