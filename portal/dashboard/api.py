@@ -13,8 +13,8 @@ from .selectors import (
     Filters,
     agencies_for_area,
     dashboard_area,
-    indicators,
     indicators_api,
+    indicators_cached,
     public_indicators,
 )
 
@@ -46,7 +46,7 @@ def get_indicators(
         errors["to"] = [_("The end date must be on or after the start date.")]
     if errors:
         raise InvalidInput(next(iter(errors.values()))[0], errors=errors)
-    data = indicators(
+    data = indicators_cached(
         area=target, filters=Filters(date_from=date_from, date_to=date_to, service=svc, agency=ag)
     )
     return indicators_api(data)

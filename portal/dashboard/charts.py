@@ -3,10 +3,10 @@ markup is in templates/dashboard/charts/. Each chart has a <title>, a descriptio
 
 from dataclasses import dataclass, field
 
-WIDTH = 640
-BAR_ROW = 30
-LABEL_W = 250
-BAR_MAX = WIDTH - LABEL_W - 70
+WIDTH = 360  # drawn for a phone: 1 SVG unit is about 1 CSS pixel at 360 px
+BAR_ROW = 26
+LABEL_W = 150
+BAR_MAX = WIDTH - LABEL_W - 44
 
 
 @dataclass
@@ -33,7 +33,7 @@ def bar_chart(*, id: str, title: str, rows, value_label: str = "") -> BarChart:
                 "shown": value if value is not None else "×",
                 "width": width,
                 "y": i * BAR_ROW,
-                "text_y": i * BAR_ROW + 19,
+                "text_y": i * BAR_ROW + 17,
                 "value_x": LABEL_W + width + 6,
                 "url": url,
             }
@@ -52,13 +52,13 @@ class LineChart:
     names: list = field(default_factory=list)
     top: int = 0
     width: int = WIDTH
-    height: int = 220
+    height: int = 200
 
 
 def line_chart(*, id: str, title: str, months, series, month_format) -> LineChart:
     """series: (name, css class, [values per month])."""
     chart = LineChart(id=id, title=title)
-    left, right, top_pad, bottom = 40, 20, 15, 190
+    left, right, top_pad, bottom = 34, 12, 12, 172
     n = len(months)
     top = max((max(values, default=0) for _n, _c, values in series), default=0) or 1
     chart.top = top
@@ -77,7 +77,7 @@ def line_chart(*, id: str, title: str, months, series, month_format) -> LineChar
                 "dots": [{"x": x, "y": y, "v": v} for (x, y), v in zip(pts, values, strict=True)],
             }
         )
-    every = max(1, n // 6)
+    every = max(1, (n + 3) // 4)
     chart.labels = [
         {"x": xy(i, 0)[0], "text": month_format(m)} for i, m in enumerate(months) if i % every == 0
     ]

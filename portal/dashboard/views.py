@@ -24,7 +24,7 @@ from .selectors import (
     dashboard_area,
     dashboard_areas,
     dashboard_context,
-    indicators,
+    indicators_cached,
     public_indicators,
 )
 
@@ -58,7 +58,7 @@ def _month(m):
 @never_cache
 def index(request):
     areas, area, form, filters = _dashboard(request)
-    data = indicators(area=area, filters=filters)
+    data = indicators_cached(area=area, filters=filters)
     services, statuses = _labels()
     query = request.GET.copy()
     query.pop("area", None)
@@ -142,7 +142,7 @@ def export(request, fmt):
     if fmt not in FORMATS:
         raise Http404
     _areas, area, _form, filters = _dashboard(request)
-    data = indicators(area=area, filters=filters)
+    data = indicators_cached(area=area, filters=filters)
     services, statuses = _labels()
     sections = [
         (

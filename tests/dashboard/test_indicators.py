@@ -119,7 +119,7 @@ def test_durations_empty(areas):
 def test_query_count_does_not_grow_with_data(world, django_assert_max_num_queries):
     ntb = Area.objects.get(code="52")
     indicators(area=ntb)  # fills the working-day calendar once
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         indicators(area=ntb)
     from referrals.models import ChildCase
     from tests.dashboard.conftest import wita
@@ -128,7 +128,7 @@ def test_query_count_does_not_grow_with_data(world, django_assert_max_num_querie
         case.pk = None
         case.code = case.code + "X"
         case.save()
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         data = indicators(area=ntb)
     assert data["children_registered"] == 8
     assert wita  # the helper is shared with the fixtures

@@ -205,3 +205,23 @@ def test_public_indicators_selector_for_the_home_page(world):
     data = public_indicators()
     assert data["area"] is None and data["name"] == "Indonesia"
     assert data["children_registered"] == 5
+
+
+def test_dashboard_figures_are_cached_until_data_changes(world, client, token_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from referrals.models import Referral
+
+    user = world["users"]["koordinator_ntb"]
+    auth = {"HTTP_AUTHORIZATION": token_for(user)}
+    first = client.get("/api/v1/indicators", {"area": "52"}, **auth).json()
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get("/api/v1/indicators", {"area": "52"}, **auth).json()
+    assert again == first
+    assert len(ctx.captured_queries) <= 8  # token, memberships, area, data version: no figure recomputed
+    r6 = Referral.objects.get(pk=world["refs"]["r6"].pk)
+    r6.status = "withdrawn"
+    r6.save()
+    changed = client.get("/api/v1/indicators", {"area": "52"}, **auth).json()
+    assert changed["referrals_by_status"]["withdrawn"] == 1 and changed["referrals_by_status"]["sent"] == 1
