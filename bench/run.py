@@ -438,9 +438,11 @@ def render(results: dict) -> str:
         "## `make bench`",
         "",
         f"Measured {r['date']} on {r['machine']}. Command: `{r['command']}` (took {r['took_min']:.1f} min; "
-        f"{r['scale']} data: {r['data']}). Two uvicorn workers with `portal.settings.bench` (production "
+        f"{r['scale']} data: {r['data']}; generated once in {r['generation_seconds'] / 60:.0f} min by "
+        f"`generate_load_data --scale {r['scale']}`, then cached by its marker row). Two uvicorn workers with `portal.settings.bench` (production "
         "settings over plain HTTP), PostgreSQL and Redis on the same host; wrk (1 thread) as the client, "
-        f"{r['runs']} runs of {r['duration']} s per point, page and baseline alternating; medians. "
+        f"{r['runs']} runs of at least {r['duration']} s per point (longer, and then one run, where the page's "
+        "latency at that concurrency needs it), page and baseline alternating; medians. "
         f"Load average when the measurements started {r['load_before']:.1f}, at the end {r['load_after']:.1f} "
         "(anything above 2 on this machine means other work competed for the cores: absolute figures are then "
         "inflated; the page/baseline ratios, measured seconds apart, much less).",
@@ -476,9 +478,8 @@ def render(results: dict) -> str:
     if any(m is None for row in r["pages"].values() for m in (row.get("load") or {}).values()):
         lines += [
             "",
-            "¹ Not run: at this concurrency the page's own queue (concurrency × its time alone / cores) would "
-            "exceed 40 s: wrk would only count timeouts and leave minutes of work behind for the next run. Pages "
-            "that take over a second alone get one long run per point instead of several.",
+            "¹ Not run: at this concurrency the page's expected latency (concurrency × its time alone / cores) "
+            "would exceed 15 s: wrk would only count timeouts and leave minutes of work behind for the next run.",
         ]
     base = r.get("baseline")
     if base:
@@ -640,16 +641,18 @@ def main() -> None:
                     single.append(time.monotonic() - t)
             t1 = statistics.median(single)
             row["single_request_ms"] = t1 * 1000
-            # A slow page gets runs long enough to complete several requests, one run per point instead of
-            # several, and no concurrency whose queue (c × t1 / cores) would exceed 40 s: wrk would only
-            # count timeouts and leave minutes of work behind for the next run.
-            duration = max(a.duration, min(20, math.ceil(5 * t1)))
-            runs = a.runs if t1 < 1 else 1
+            # Each run lasts long enough for every connection to complete a few requests: the expected latency
+            # at c connections is about max(t1, c × t1 / cores). A concurrency whose latency would exceed 15 s is
+            # not run (wrk would only count timeouts and leave minutes of work behind for the next run); runs
+            # longer than 10 s are done once instead of several times.
             for c in a.concurrency:
-                if c > 1 and c * t1 / (os.cpu_count() or 1) > 40:
+                latency = max(t1, c * t1 / (os.cpu_count() or 1))
+                if c > 1 and latency > 15:
                     row["load"][str(c)] = None
                     log(f"{page.title} c={c}: not run ({t1 * 1000:.0f} ms per request on its own)")
                     continue
+                duration = max(a.duration, min(30, math.ceil(4 * latency)))
+                runs = a.runs if duration <= 10 else 1
                 m = measure(binary, server.base, url, baseline_url, scripts[page.who], cookies[page.who], c, runs, duration)  # fmt: skip
                 row["load"][str(c)] = m
                 results["baseline"].setdefault(str(c), []).append(m["baseline"]["rps"])
