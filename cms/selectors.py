@@ -173,11 +173,21 @@ def public_key_figures() -> dict | None:
         {"value": data.get("children_registered"), "label": _("children registered")},
         {"value": referrals, "label": _("referrals to services")},
         {"value": completed, "label": _("services delivered")},
+        {
+            "value": _days(data.get("median_days_to_accept")),
+            "label": _("median days for an agency to answer a referral"),
+        },
     ]
     figures = [f for f in figures if f["value"] not in (None, "")]
     if not figures:
         return None
     return {"figures": figures, "url": _reverse_or_empty("dashboard:public")}
+
+
+def _days(value):
+    if value is None or isinstance(value, str):
+        return value
+    return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
 def _reverse_or_empty(name: str) -> str:

@@ -50,3 +50,15 @@ def test_search_uses_postgres_full_text_on_postgres():
     backend = get_search_backend()
     assert type(backend).__name__ == "PostgresSearchBackend"
     assert backend.config == "simple"
+
+
+def test_home_page_shows_public_figures_and_login(client, home):
+    html = client.get("/").content.decode()
+    assert 'href="/accounts/login/"' in html
+    try:
+        from portal.dashboard.selectors import public_indicators  # noqa: F401
+    except ImportError:  # the dashboard has not landed: the home page simply leaves the figures out
+        assert "Pelita dalam angka" not in html
+    else:
+        assert "Pelita dalam angka" in html
+        assert "anak terdata" in html
