@@ -2,6 +2,8 @@
 figures, charts and the breakdown per kabupaten, drills down to Kab. Lombok Tengah, filters, and downloads
 the figures as CSV. On a 390 px wide phone screen."""
 
+from pathlib import Path
+
 import pytest
 
 from tests.dashboard.conftest import world  # noqa: F401 (the hand-computed data)
@@ -50,7 +52,7 @@ def test_coordinator_reads_the_dashboard_drills_down_and_downloads(
     with page.expect_download() as info:
         page.get_by_role("link", name="Angka sebagai CSV").click()
     path = info.value.path()
-    text = open(path, encoding="utf-8-sig").read()
+    text = Path(path).read_text(encoding="utf-8-sig")
     assert "Anak terdaftar" in text and "Secret" not in text
     assert AuditEntry.objects.filter(action="dashboard.export", actor_name="koordinator_ntb").exists()
 
