@@ -137,11 +137,12 @@ def case_consents(*, case: ChildCase) -> QuerySet[Consent]:
     return case.consents.select_related("recorded_by", "withdrawn_by").prefetch_related("agencies")
 
 
-def active_consent_for(*, case: ChildCase, agency: Agency) -> Consent | None:
+def active_consent_for(*, case: ChildCase, agency: Agency, lock: bool = False) -> Consent | None:
+    """The newest consent in force covering the agency. With lock, the row stays locked until the caller's
+    transaction ends, so a withdrawal at the same moment waits for (or precedes) the referral being sent."""
+    qs = Consent.objects.select_for_update(of=("self",)) if lock else Consent.objects
     return (
-        Consent.objects.filter(case=case, withdrawn_at__isnull=True, agencies=agency)
-        .order_by("-given_on", "-pk")
-        .first()
+        qs.filter(case=case, withdrawn_at__isnull=True, agencies=agency).order_by("-given_on", "-pk").first()
     )
 
 

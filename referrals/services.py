@@ -329,7 +329,7 @@ def _revoke_agency(referral: Referral) -> None:
 
 def _check_consent(*, case: ChildCase, agency: Agency, service: Service, urgency: str, override_reason: str):
     """The consent covering this agency, or None for an allowed override; Conflict otherwise."""
-    consent = active_consent_for(case=case, agency=agency)
+    consent = active_consent_for(case=case, agency=agency, lock=True)
     if consent is not None:
         return consent
     if override_reason:
