@@ -193,7 +193,7 @@ def _api_v2_hides_drafts(client, cms_demo):
 def _story_page_queries_are_bounded(client, cms_demo, django_assert_max_num_queries):
     url = story("id").url
     client.get(url)
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(22):
         assert client.get(url).status_code == 200
 
 
