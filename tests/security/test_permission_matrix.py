@@ -5,7 +5,11 @@ Each row names an object kind, a surface, a request, and for every role the expe
     OK      the person may see or do it (2xx, or a redirect where a page answers with one);
     HIDDEN  404, with exactly the same status and body as for an object that does not exist;
     DENIED  403: the person sees the object but may not take this action;
-    LOGIN   anonymous: the page redirects to the login form, the API answers 401.
+    LOGIN   anonymous: the page redirects to the login form, the API answers 401;
+    NOT_OK  any refusal (used only for the Wagtail admin, whose refusals are Wagtail's own).
+
+A row may also name a `marker` (a title, a code) that must appear in the answer for `marker_roles` only: this is
+how lists, search and exports are checked (everyone gets a 200, but not everyone sees the object in it).
 
 On top of the table, every response any role receives is searched for the child's name, NIK and caregiver: they
 may only appear to the roles entitled to the child's identity (the case team and the receiving agency).
@@ -21,7 +25,7 @@ from django.test import Client
 
 from tests.security.conftest import CAREGIVER, CHILD_NAME
 
-OK, HIDDEN, DENIED, LOGIN = "ok", "hidden", "denied", "login"
+OK, HIDDEN, DENIED, LOGIN, NOT_OK = "ok", "hidden", "denied", "login", "not ok"
 
 ROLES = {
     "anonymous": None,
@@ -61,9 +65,13 @@ class Row:
     missing_url: str  # the same request for an object that does not exist
     expect: dict
     data: dict = field(default_factory=dict)
+    marker: str = ""  # formatted like url
+    marker_roles: frozenset = frozenset()
 
 
 FORUM_READERS = {"member": OK, "facilitator": OK, "case_worker": OK, "coordinator": OK, "superuser": OK}
+LOGGED_IN = everyone_else(OK)
+NOBODY = everyone_else(HIDDEN, anonymous=HIDDEN)
 CASE_TEAM_AND_AGENCY = {"case_worker": OK, "liaison_receiving": OK}
 
 ROWS = [
@@ -228,6 +236,88 @@ ROWS = [
             HIDDEN, case_worker=OK, liaison_receiving=DENIED, facilitator=DENIED, coordinator=DENIED
         ),
     ),
+    # lists and search: everyone gets a page, only the entitled find the object in it
+    Row(
+        "forum",
+        "api",
+        "get",
+        "/api/v1/forums",
+        "/api/v1/forums",
+        LOGGED_IN,
+        marker='"area":"{forum}"',
+        marker_roles=frozenset(FORUM_READERS),
+    ),
+    Row(
+        "thread",
+        "search",
+        "get",
+        "/forums/search/?q=akta",
+        "/forums/search/?q=akta",
+        LOGGED_IN,
+        marker="{thread_title}",
+        marker_roles=frozenset(FORUM_READERS),
+    ),
+    Row(
+        "case",
+        "search",
+        "get",
+        "/forums/search/?q={case}",
+        "/forums/search/?q={case}",
+        LOGGED_IN,
+        marker="{thread_title}",
+        marker_roles=frozenset(FORUM_READERS),
+    ),
+    Row(
+        "referral",
+        "api",
+        "get",
+        "/api/v1/referrals",
+        "/api/v1/referrals",
+        LOGGED_IN,
+        marker="{case}",
+        marker_roles=frozenset(CASE_TEAM_AND_AGENCY),
+    ),
+    Row(
+        "notification",
+        "api",
+        "get",
+        "/api/v1/notifications",
+        "/api/v1/notifications",
+        LOGGED_IN,
+        marker='"id":{notification},',
+        marker_roles=frozenset({"liaison_receiving"}),
+    ),
+    # exports: the case export is the team's own cases (identity included, audited)
+    Row(
+        "export",
+        "export",
+        "post",
+        "/dashboard/my-cases/export.csv",
+        "/dashboard/my-cases/export.csv",
+        everyone_else(HIDDEN, case_worker=OK),
+        marker="{case}",
+        marker_roles=frozenset({"case_worker"}),
+    ),
+    # story draft: never on the public site or the public API; in the Wagtail admin for editors only
+    Row("story draft", "page", "get", "{story_url}", "{story_missing_url}", NOBODY),
+    Row("story draft", "api", "get", "/api/v2/pages/{story}/", f"/api/v2/pages/{MISSING_ID}/", NOBODY),
+    Row(
+        "story draft",
+        "api",
+        "get",
+        "/api/v2/pages/?type=cms.StoryPage",
+        "/api/v2/pages/?type=cms.StoryPage",
+        everyone_else(OK, anonymous=OK),
+        marker="{story_title}",
+    ),
+    Row(
+        "story draft",
+        "page",
+        "get",
+        "/admin/pages/{story}/edit/",
+        f"/admin/pages/{MISSING_ID}/edit/",
+        everyone_else(NOT_OK, anonymous=NOT_OK, editor=OK, moderator=OK, superuser=OK),
+    ),
 ]
 
 
@@ -253,6 +343,7 @@ def matrix_world(world):
     )
     post = post_create(thread=thread, author=users["fasilitator_jago"], body="Saya bantu.")
     notification = Notification.objects.filter(recipient=users["dukcapil_loteng_1"]).latest("pk")
+    story = _draft_story(users["editor"])
     return {
         **world,
         "ids": {
@@ -263,8 +354,37 @@ def matrix_world(world):
             "referral": world["referral"].pk,
             "notification": notification.pk,
             "agency": world["dukcapil"].pk,
+            "thread_title": thread.title,
+            "story": story.pk,
+            "story_title": story.title,
+            "story_url": story.get_parent().url + story.slug + "/",
+            "story_missing_url": story.get_parent().url + "no-such-story/",
         },
     }
+
+
+def _draft_story(editor):
+    from cms.models import HomePage, StoryIndexPage, StoryPage
+
+    index = StoryIndexPage.objects.filter(locale__language_code="id").first()
+    if index is None:
+        from cms.services import page_publish
+
+        home = HomePage.objects.get(locale__language_code="id", depth=2)
+        index = StoryIndexPage(title="Cerita", slug="cerita")
+        home.add_child(instance=index)
+        page_publish(page=index)
+    story = StoryPage(
+        title="Draf rahasia matriks izin",
+        slug="draf-matriks",
+        summary="Belum terbit.",
+        body=[{"type": "paragraph", "value": "<p>Isi draf.</p>"}],
+        live=False,
+        owner=editor,
+    )
+    index.add_child(instance=story)
+    story.save_revision(user=editor)
+    return story
 
 
 def _client(users, role, token_for, surface):
@@ -302,6 +422,8 @@ def _shape(response):
 def _check_row(row: Row, w, token_for):
     ids = w["ids"]
     url = row.url.format(**ids)
+    missing_url = row.missing_url.format(**ids)
+    marker = row.marker.format(**ids)
     data = {k: ([ids["agency"]] if v == "{agency}" else v) for k, v in row.data.items()}
     problems, leaks = [], []
     for role, expected in row.expect.items():
@@ -321,10 +443,13 @@ def _check_row(row: Row, w, token_for):
             )
         elif expected == DENIED:
             good = status == 403
+        elif expected == NOT_OK:
+            # Wagtail refuses with a redirect to its login or its dashboard, never by showing the page.
+            good = status in (302, 401, 403, 404)
         else:
             good = status == 404
             if good:
-                missing = _request(client, headers, row.method, row.missing_url, data)
+                missing = _request(client, headers, row.method, missing_url, data)
                 if _shape(missing) != _shape(response):
                     problems.append(
                         f"{where}: hidden differs from missing: {_shape(response)} vs {_shape(missing)}"
@@ -332,6 +457,10 @@ def _check_row(row: Row, w, token_for):
         if not good:
             problems.append(f"{where}: expected {expected}, got {status}")
         text = response.content.decode(errors="replace")
+        if marker and good and status == 200:
+            shown = marker in text.replace(": ", ":")
+            if shown != (role in row.marker_roles):
+                problems.append(f"{where}: {marker!r} {'shown' if shown else 'missing'}")
         if role not in IDENTITY_ROLES and any(s in text for s in (CHILD_NAME, w["nik"], CAREGIVER)):
             leaks.append(where)
     return problems, leaks
