@@ -20,3 +20,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{_os.getpid()}.sqlite3")}  # noqa: F405
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# Server threads in browser tests must not keep connections open past a request (the test database is dropped
+# at the end of the run).
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
