@@ -361,9 +361,22 @@ async def inject(run, fault, stack, duration, client):
         children = subprocess.run(
             ["pgrep", "-P", str(stack["server"].pid)], capture_output=True, text=True
         ).stdout.split()
-        victim = int(children[0])
+        # Only the serving processes (multiprocessing spawn children), not the resource tracker.
+        workers = [
+            int(pid)
+            for pid in children
+            if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()
+        ]
+        victim = workers[0]
         os.kill(victim, signal.SIGKILL)
-        run.timeline.append((run.t(), f"worker {victim} killed (of {len(children)})"))
+        run.timeline.append((run.t(), f"worker {victim} killed (SIGKILL), {len(workers) - 1} left serving"))
+        await asyncio.sleep(duration * 0.3)
+        after = subprocess.run(
+            ["pgrep", "-P", str(stack["server"].pid)], capture_output=True, text=True
+        ).stdout.split()
+        run.timeline.append(
+            (run.t(), f"supervisor children now: {len(after)} (victim gone: {str(victim) not in after})")
+        )
     elif fault == "postgres":
         version, name, _port = PG_FAULT
         run.timeline.append((run.t(), "postgres stopping"))
