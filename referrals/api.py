@@ -4,10 +4,12 @@ Endpoints parse input, call one service or selector and shape the answer. Identi
 answer for those entitled to them, and every answer that carries them writes an audit entry."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from portal.agencies.models import Agency, Service
 from portal.areas.models import Area
@@ -19,6 +21,9 @@ from . import selectors, services
 from .transitions import actions_for
 
 router = Router(tags=["referrals"])
+
+# Database ids are 64-bit: anything larger is invalid input (422), not a crash.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class CaseIn(Schema):
@@ -41,13 +46,13 @@ class CaseIn(Schema):
 class ConsentIn(Schema):
     given_by: str
     relation: str
-    agencies: list[int]
+    agencies: list[Id]
     given_on: dt.date | None = None
 
 
 class ReferralIn(Schema):
     case: str
-    agency: int
+    agency: Id
     service: str
     note: str = ""
     urgency: str = "routine"

@@ -29,6 +29,8 @@ from .models import (
 from .transitions import LIAISON, TEAM
 from .workdays import days_overdue
 
+MAX_ID = 2**63 - 1  # larger ids cannot exist (and crash the database driver)
+
 # How much of a case a person sees.
 ACCESS_TEAM = "team"  # the case team: everything
 ACCESS_LIAISON = "liaison"  # a liaison of an agency with an open referral: the fields that referral shares
@@ -207,9 +209,11 @@ INBOX_TABS = {
 def referrals_list(
     *, user, status: str = "", service: str = "", overdue: bool | None = None, agency_only=False
 ):
-    qs = referrals_visible_to(user=user)
     if agency_only:
-        qs = qs.filter(agency__group__in=_group_ids(user)).exclude(status=Status.DRAFT)
+        # The inbox: a plain filter on the agency (indexed with the status), no OR with the case team.
+        qs = Referral.objects.filter(agency__group__in=_group_ids(user)).exclude(status=Status.DRAFT)
+    else:
+        qs = referrals_visible_to(user=user)
     if status:
         qs = qs.filter(status=status)
     if service:
@@ -265,7 +269,7 @@ class ReferralAccess:
 def referral_access(*, user, referral_id: int, lock: bool = False) -> ReferralAccess:
     """The referral with what the person may do with it; NotFound for anyone who may not see it. With lock,
     the row is locked (select_for_update) for the rest of the caller's transaction."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or not 1 <= int(referral_id) <= MAX_ID:
         raise NotFound()
     qs = Referral.objects.select_related(
         "case", "case__area", "case__village", "agency", "service", "sent_by", "area"

@@ -281,6 +281,8 @@ def consent_record(
 @transaction.atomic
 def consent_withdraw(*, actor, code: str, consent_id: int, note: str = "", request=None) -> Consent:
     case = _team_case(actor=actor, code=code)
+    if not 1 <= consent_id <= 2**63 - 1:
+        raise NotFound()
     consent = Consent.objects.select_for_update().filter(pk=consent_id, case=case).first()
     if consent is None:
         raise NotFound()
