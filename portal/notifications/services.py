@@ -5,6 +5,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from urllib.parse import urlsplit, urlunsplit
 
@@ -192,6 +193,19 @@ def _push_new(pushes) -> None:
     _send(layer, messages)
 
 
+def _run_async(fn) -> None:
+    """Run an async function from sync code. The usual case (a sync view, a command, a task) uses
+    async_to_sync; a caller whose thread already runs an event loop (sync code called from async code) cannot,
+    so the send happens on a helper thread instead of failing."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(fn)()
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(async_to_sync(fn)).result()
+
+
 def _send(layer, messages: list[tuple[str, dict]]) -> None:
     async def send_all():
         results = await asyncio.wait_for(
@@ -205,7 +219,7 @@ def _send(layer, messages: list[tuple[str, dict]]) -> None:
             raise failed[0]
 
     try:
-        async_to_sync(send_all)()
+        _run_async(send_all)
     except Exception:
         logger.warning(
             "Could not push %s message(s) to the channel layer; they are stored and shown on the next page",

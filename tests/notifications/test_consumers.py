@@ -229,3 +229,19 @@ def test_greeting_carries_the_unread_count(people):
         await ws.disconnect()
 
     run(scenario)
+
+
+def test_push_works_when_notify_is_called_from_a_thread_running_an_event_loop(people, monkeypatch):
+    """Sync code called from async code (e.g. with Playwright's loop running in a test): the push still goes out."""
+    ani = people["ani"]
+    cookie = session_cookie(ani)
+
+    async def scenario():
+        ws = await open_ready(cookie)
+        notify(recipients=[ani], kind="story.approved", params={"title": "Dari loop"})  # no sync_to_async
+        message = await ws.receive_json_from(timeout=5)
+        assert message["type"] == "notification" and message["text"] == "“Dari loop” disetujui"
+        await ws.disconnect()
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    run(scenario)
