@@ -75,6 +75,7 @@ def test_mention_reaches_the_other_persons_bell_live_and_after_a_reconnect(
             "menyebut Anda di “Anak tanpa akta kelahiran di Dusun Jago Timur”"
         )
         expect(facilitator.locator("#notif-toasts")).to_have_attribute("aria-live", "polite")
+        facilitator.wait_for_timeout(400)  # let the toast's entry animation finish
         facilitator.screenshot(path=str(artifacts_dir / "notifications-toast-phone.png"))
 
         # The connection drops (weak network); a second mention arrives meanwhile and is caught up on reconnect.
