@@ -2,17 +2,14 @@ from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from .services import user_set_language
 from .throttle import client_ip, login_blocked, login_failed, login_succeeded
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": _("Wrong username or password. Both are case-sensitive."),
-        "throttled": _("Too many failed attempts. Wait 15 minutes and try again."),
-    }
+class ThrottleMixin:
+    """Count failed logins and refuse past the limit (portal.people.throttle), on any Django login form."""
 
     def clean(self):
         username = self.cleaned_data.get("username", "")
@@ -26,6 +23,23 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             raise
         login_succeeded(username=username, ip=ip)
         return cleaned
+
+
+class ThrottledAuthenticationForm(ThrottleMixin, AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Wrong username or password. Both are case-sensitive."),
+        "throttled": _("Too many failed attempts. Wait 15 minutes and try again."),
+    }
+
+
+class ThrottledAdminLoginForm(ThrottleMixin, WagtailLoginForm):
+    """The Wagtail admin's own login page, throttled like Pelita's (WAGTAILADMIN_USER_LOGIN_FORM)."""
+
+    error_messages = {
+        **WagtailLoginForm.error_messages,
+        "throttled": _("Too many failed attempts. Wait 15 minutes and try again."),
+    }
 
 
 class PelitaLoginView(auth_views.LoginView):

@@ -249,6 +249,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Pelita <noreply@pelit
 # Wagtail
 WAGTAIL_SITE_NAME = "Pelita"
 WAGTAILADMIN_BASE_URL = os.environ.get("PELITA_BASE_URL", "http://127.0.0.1:8000")
+# The admin's own login page counts failed attempts like Pelita's login page.
+WAGTAILADMIN_USER_LOGIN_FORM = "portal.people.views.ThrottledAdminLoginForm"
 # Wagtail 8 search runs on `modelsearch`; the database backend picks PostgreSQL full text on PostgreSQL (FTS5 on
 # SQLite). Stories are in Bahasa Indonesia and English in one index: the "simple" text search configuration
 # (no stemming) treats both languages alike, where PostgreSQL's default would stem Indonesian as English.

@@ -37,3 +37,16 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "false").lower() == "true"
 PELITA_DEMO_PASSWORD = ""
 PELITA_ENVIRONMENT = "production"
+
+# Under ASGI every request runs its sync code in a fresh thread, so persistent connections (CONN_MAX_AGE) are
+# never reused and pile up until PostgreSQL refuses clients. A connection pool per worker process
+# (psycopg_pool, Django >= 5.1) is the ASGI way; a short timeout makes an outage fail fast (friendly 500 page,
+# healthz 503) instead of hanging requests. docs/DEPLOY.md sizes it.
+if IS_POSTGRES:  # noqa: F405
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {  # noqa: F405
+        "min_size": 2,
+        "max_size": int(os.environ.get("PELITA_DB_POOL_SIZE", "12")),
+        "timeout": float(os.environ.get("PELITA_DB_POOL_TIMEOUT", "5")),
+    }

@@ -131,3 +131,28 @@ def test_indonesian_is_the_default_whatever_the_browser_says(demo):
     client = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     text = client.get("/accounts/login/").content.decode()
     assert 'lang="id"' in text
+
+
+def test_wagtail_admin_login_is_throttled_too(demo, settings):
+    settings.PELITA_LOGIN_ATTEMPTS = 3
+    client = Client()
+    for _ in range(3):
+        client.post("/admin/login/", {"username": "editor", "password": "wrong"})
+    response = client.post("/admin/login/", {"username": "editor", "password": TEST_PASSWORD})
+    assert response.status_code == 200  # the form again, not the redirect into the admin
+    assert "_auth_user_id" not in client.session
+
+
+def test_pages_and_login_survive_a_cache_outage(demo, settings):
+    # Django's setting_changed signal rebuilds the cache handler on both sides of this override.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "kader_jago", "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/areas/52/").status_code == 200
