@@ -151,7 +151,10 @@ if REDIS_URL:
         CHANNEL_LAYERS = {
             "default": {
                 "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-                "CONFIG": {"hosts": [_layer_host], "prefix": os.environ.get("PELITA_CHANNEL_PREFIX", "pelita")},
+                "CONFIG": {
+                    "hosts": [_layer_host],
+                    "prefix": os.environ.get("PELITA_CHANNEL_PREFIX", "pelita"),
+                },
             }
         }
     CACHES = {
@@ -206,7 +209,11 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "frame-src": ["https://www.youtube-nocookie.com", "https://www.youtube.com", "https://player.vimeo.com"],
+        "frame-src": [
+            "https://www.youtube-nocookie.com",
+            "https://www.youtube.com",
+            "https://player.vimeo.com",
+        ],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
