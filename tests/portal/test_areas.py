@@ -158,3 +158,22 @@ def test_area_page_links_its_forum_for_members_and_overseers_only(demo):
     overseer = Client()
     overseer.force_login(demo["users"]["fasilitator_praya"])
     assert "/forums/f/52.02.01.2013/" in overseer.get("/areas/52.02.01.2013/").content.decode()
+
+
+@pytest.mark.postgres
+def test_name_search_uses_the_trigram_index_on_postgres():
+    from portal.areas.selectors import area_search
+
+    sql, params = area_search(q="jago").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'areas_area_name_upper_trgm'")
+        assert "gin_trgm_ops" in cursor.fetchone()[0]
+        # The test table is small, so make the planner show whether the index can serve the query at all.
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_indexscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = " ".join(r[0] for r in cursor.fetchall())
+        cursor.execute("SET enable_seqscan = on")
+        cursor.execute("SET enable_indexscan = on")
+    assert "areas_area_name_upper_trgm" in plan
+    assert [a.code for a in area_search(q="jago", parent="52.02.01")] == ["52.02.01.2013"]
