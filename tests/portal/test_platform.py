@@ -121,3 +121,29 @@ def test_websocket_with_bearer_token_is_accepted(areas, demo, token_for):
             await communicator.disconnect()
 
     async_to_sync(run)()
+
+
+def test_logged_exceptions_keep_their_type_but_not_their_message():
+    import logging
+
+    handler = next(h for h in logging.getLogger("django.request").handlers if h.filters)
+    child = " ".join(
+        ["Lalu", "Bayu", "Saputra"]
+    )  # built at run time, as real data is: not in the source line
+    try:
+        raise ValueError(f"duplicate key value violates unique constraint DETAIL: Key (name)=({child})")
+    except ValueError:
+        record = logging.getLogger("django.request").makeRecord(
+            "django.request",
+            logging.ERROR,
+            __file__,
+            1,
+            "Internal Server Error: %s",
+            ("/cases/APM-5202-00001/",),
+            sys.exc_info(),
+        )
+    for f in handler.filters:
+        f.filter(record)
+    text = handler.format(record)
+    assert "Lalu Bayu Saputra" not in text
+    assert "ValueError" in text and "test_logged_exceptions_keep_their_type" in text
