@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from portal.areas.models import Area
 from portal.core.errors import NotFound
 from portal.people.models import OVERSEER_ROLES, Membership
+from portal.people.selectors import user_belongs_to_or_oversees
 
 from .models import Forum, ForumUser, Post, PostFlag, Thread, ThreadUser
 from .permissions import MODERATE, VIEW, forum_perms, readable_forum_ids
@@ -38,14 +39,7 @@ def forum_get(*, user, code: str) -> Forum:
         area = Area.objects.filter(code=code).first()
         if area is None or not user.is_authenticated:
             raise NotFound(_("This forum does not exist or you cannot see it."))
-        entitled = (
-            user.is_superuser
-            or Membership.objects.filter(
-                Q(user=user, area=area)
-                | Q(user=user, role__in=OVERSEER_ROLES, area__code__in=area.ancestor_codes)
-            ).exists()
-        )
-        if not entitled:
+        if not user_belongs_to_or_oversees(user=user, area=area):
             raise NotFound(_("This forum does not exist or you cannot see it."))
         forum = forum_ensure(area=area)
     if VIEW not in forum_perms(user=user, forum=forum):

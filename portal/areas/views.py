@@ -2,11 +2,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.core.errors import Forbidden, InvalidInput
-from portal.people.selectors import user_oversees_area, user_roles_in_area
+from portal.people.selectors import user_belongs_to_or_oversees
 
 from .forms import AreaSearchForm, HamletForm
 from .models import Level
@@ -26,19 +26,11 @@ def browse(request, code=None):
         and user_can_manage_area(user=request.user, area=area)
     )
     # The area's forum, for those who belong to the area or oversee it (the forum page itself decides).
-    forum_url = None
-    if (
-        area
-        and request.user.is_authenticated
-        and (
-            user_roles_in_area(user=request.user, area=area)
-            or user_oversees_area(user=request.user, area=area)
-        )
-    ):
-        try:
-            forum_url = reverse("forums:forum", args=[area.code])
-        except NoReverseMatch:
-            forum_url = None
+    forum_url = (
+        reverse("forums:forum", args=[area.code])
+        if area and user_belongs_to_or_oversees(user=request.user, area=area)
+        else None
+    )
     return render(
         request,
         "areas/browse.html",

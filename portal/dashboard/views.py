@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -9,9 +8,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from portal.agencies.models import Service
-from portal.audit.services import audit_log
 from portal.core.errors import InvalidInput
-from referrals.models import IDENTITY_FIELDS, Status
+from referrals.models import Status
 from referrals.selectors import cases_for_team
 
 from . import exports
@@ -27,6 +25,7 @@ from .selectors import (
     indicators_cached,
     public_indicators,
 )
+from .services import cases_export_record, indicators_export_record
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -153,13 +152,8 @@ def export(request, fmt):
         (_("Per month"), exports.trend_rows(data)),
     ]
     body = exports.to_csv(sections) if fmt == "csv" else exports.to_xlsx(sections)
-    audit_log(
-        actor=request.user,
-        action="dashboard.export",
-        target=area,
-        request=request,
-        surface="export",
-        detail={"format": fmt, "area": area.code, "filters": filters.as_dict()},
+    indicators_export_record(
+        actor=request.user, area=area, fmt=fmt, filters=filters.as_dict(), request=request
     )
     stamp = timezone.localdate().isoformat()
     return _download(body, fmt, f"pelita-indicators-{area.code}-{stamp}")
@@ -238,18 +232,7 @@ def cases_export(request, fmt):
         )
     sections = [(_("My cases"), rows)]
     body = exports.to_csv(sections) if fmt == "csv" else exports.to_xlsx(sections)
-    with transaction.atomic():
-        for case in cases:
-            audit_log(
-                actor=request.user,
-                action="case.export",
-                target=case,
-                case_code=case.code,
-                fields=list(IDENTITY_FIELDS),
-                request=request,
-                surface="export",
-                detail={"format": fmt, "cases": len(cases)},
-            )
+    cases_export_record(actor=request.user, cases=cases, fmt=fmt, request=request)
     return _download(body, fmt, f"pelita-my-cases-{timezone.localdate().isoformat()}")
 
 

@@ -30,6 +30,19 @@ def user_oversees_area(*, user, area: Area, roles=OVERSEER_ROLES, include_self: 
     return Membership.objects.filter(user=user, role__in=roles, area__code__in=codes).exists()
 
 
+def user_belongs_to_or_oversees(*, user, area: Area) -> bool:
+    """True when the person holds any role in this very area, or an overseer role above it: who may read the
+    area's forum (a forum is created when first needed, so this is asked before any grant exists). One query."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(
+        Q(user=user, area=area)
+        | Q(user=user, role__in=OVERSEER_ROLES, area__code__in=ancestor_codes(area.code))
+    ).exists()
+
+
 def user_works_in_area(*, user, area: Area, role: str = Role.CASE_WORKER) -> bool:
     """True when the person holds `role` in this area or in an area above it (a desa case worker works in its dusun)."""
     return user_oversees_area(user=user, area=area, roles=(role,))
