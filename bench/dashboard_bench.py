@@ -61,9 +61,9 @@ def populate(n_cases: int, n_referrals: int) -> None:
     from portal.agencies.services import agency_create
     from portal.areas.models import Area, Level
     from portal.areas.services import areas_load
+    from portal.core.workdays import WITA, response_deadline
     from portal.people.models import Membership
     from referrals.models import ChildCase, Referral, Status
-    from referrals.workdays import WITA, response_deadline
 
     rng = random.Random(42)
     if not Area.objects.filter(code="52").exists():
@@ -206,8 +206,8 @@ def main():
     populate(args.cases, args.referrals)
     from django.contrib.auth import get_user_model
 
+    from dashboard.selectors import indicators, public_indicators
     from portal.areas.models import Area
-    from portal.dashboard.selectors import indicators, public_indicators
 
     ntb = Area.objects.get(code="52")
     user = get_user_model().objects.get(username="bench_koordinator")

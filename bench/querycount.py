@@ -22,7 +22,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from pages import PAGES, page_url  # noqa: E402
 
-from portal.loadgen.models import LoadRun  # noqa: E402
+from bench.loadgen.models import LoadRun  # noqa: E402
 
 
 def main(scale: str) -> dict:

@@ -46,8 +46,8 @@ def fill():
 
     from portal.agencies.models import Agency, Service
     from portal.areas.models import Area
+    from portal.core.workdays import response_deadline
     from referrals.models import CaseCounter, CaseTeamMember, ChildCase, Referral
-    from referrals.workdays import response_deadline
 
     worker = get_user_model().objects.get(username="pendamping_jago")
     agency = Agency.objects.get(name="Dinas Dukcapil Kab. Lombok Tengah")

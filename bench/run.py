@@ -560,7 +560,7 @@ def main() -> None:
     from django.test import Client
     from pages import BASELINE, PAGES, page_url
 
-    from portal.loadgen.models import LoadRun
+    from bench.loadgen.models import LoadRun
 
     run = LoadRun.objects.get(scale=a.scale)
     info = run.info

@@ -20,4 +20,11 @@ class CmsConfig(AppConfig):
         post_migrate.connect(_setup_site, sender=self, dispatch_uid="cms.setup_site")
         # The workflow notifications are Wagtail signal receivers declared with the admin hooks; importing
         # the module here connects them even where the admin URLs are never loaded (services, tests).
-        from . import wagtail_hooks  # noqa: F401
+        from portal.core.demo import register_demo_seeder
+
+        from . import (
+            demo,
+            wagtail_hooks,  # noqa: F401
+        )
+
+        register_demo_seeder("cms", demo.seed, order=40)

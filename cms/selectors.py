@@ -151,7 +151,7 @@ def translations_out_of_date() -> list[dict]:
 def public_key_figures() -> dict | None:
     """Aggregates from the dashboard (small cells already suppressed there), or None until it exists."""
     try:
-        from portal.dashboard.selectors import public_indicators
+        from dashboard.selectors import public_indicators
     except ImportError:
         return None
     try:

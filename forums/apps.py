@@ -7,8 +7,22 @@ class ForumsConfig(AppConfig):
     verbose_name = _("Forums")
 
     def ready(self):
+        from portal.areas.panels import register_area_panel
+        from portal.core.demo import register_demo_seeder
+        from portal.core.navigation import register_section
         from portal.people.permissions import register_permission_sync
 
+        from . import demo
         from .permissions import sync_forum_permissions
+        from .selectors import forum_area_panel
 
         register_permission_sync(sync_forum_permissions)
+        register_demo_seeder("forums", demo.seed, order=10)
+        register_section(
+            url_name="forums:my_forums",
+            title=_("My forums"),
+            description=_("Discuss and coordinate in the forums of your areas."),
+            audience="member",
+            order=10,
+        )
+        register_area_panel("forums", forum_area_panel, order=10)

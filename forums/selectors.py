@@ -269,3 +269,14 @@ def thread_search(*, user, q: str) -> QuerySet[Thread]:
         .select_related("forum__area", "author")
         .order_by("-last_post_at", "-pk")
     )
+
+
+def forum_area_panel(*, request, area):
+    """The area page's link to the area's forum (portal.areas.panels), for those who belong to the area or
+    oversee it (the forum page itself decides the rest)."""
+    from django.urls import reverse
+
+    if not user_belongs_to_or_oversees(user=request.user, area=area):
+        return None
+    url = reverse("forums:forum", args=[area.code])
+    return "forums/panels/area_forum.html", {"url": url, "area_name": area.display_name}

@@ -94,11 +94,11 @@ def on_http_error(request, exc):
 
 
 def _add_routers():
+    from dashboard.api import router as dashboard_router
     from forums.api import router as forums_router
     from portal.agencies.api import router as agencies_router
     from portal.areas.api import router as areas_router
     from portal.core.api import router as core_router
-    from portal.dashboard.api import router as dashboard_router
     from portal.notifications.api import router as notifications_router
     from referrals.api import router as referrals_router
 

@@ -20,7 +20,7 @@ urlpatterns = [
     path("forums/", include("forums.urls")),
     path("cases/", include("referrals.urls")),
     path("notifications/", include("portal.notifications.urls")),
-    path("dashboard/", include("portal.dashboard.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("cms.urls")),

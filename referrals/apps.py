@@ -1,5 +1,29 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReferralsConfig(AppConfig):
     name = "referrals"
+    verbose_name = _("Children and referrals")
+
+    def ready(self):
+        from portal.core.demo import register_demo_seeder
+        from portal.core.navigation import register_section
+
+        from . import demo
+
+        register_demo_seeder("referrals", demo.seed, order=20)
+        register_section(
+            url_name="referrals:case_list",
+            title=_("Children and cases"),
+            description=_("Register children, record consent, send referrals."),
+            audience="case_worker",
+            order=20,
+        )
+        register_section(
+            url_name="referrals:inbox",
+            title=_("Agency inbox"),
+            description=_("Referrals sent to your agency."),
+            audience="liaison",
+            order=30,
+        )

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.agencies.models import Service
+from portal.core.workdays import WITA, is_working_day, response_deadline
 
 from .models import ChildCase, Referral, ReferralEvent, Status
 from .services import (
@@ -17,7 +18,6 @@ from .services import (
     referral_transition,
     referrals_sweep_overdue,
 )
-from .workdays import WITA, is_working_day, response_deadline
 
 JAGO = "52.02.01.2013"
 SUKARAJA = "52.02.06.2001"

@@ -12,6 +12,7 @@ from portal.agencies.models import Agency
 from portal.areas.models import Area, Level
 from portal.audit.models import AuditEntry
 from portal.core.errors import NotFound
+from portal.core.workdays import days_overdue
 from portal.people.models import OVERSEER_ROLES, Membership, Role
 from portal.people.selectors import user_oversees_area
 
@@ -27,7 +28,6 @@ from .models import (
     Status,
 )
 from .transitions import LIAISON, TEAM
-from .workdays import days_overdue
 
 MAX_ID = 2**63 - 1  # larger ids cannot exist (and crash the database driver)
 

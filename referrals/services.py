@@ -17,6 +17,7 @@ from portal.agencies.models import Agency, Service
 from portal.areas.models import Area, Level
 from portal.audit.services import audit_log
 from portal.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from portal.core.workdays import WITA, end_of_day, response_deadline, start_of_day
 from portal.notifications.kinds import KINDS
 from portal.notifications.services import notify
 from portal.people.models import Role
@@ -45,7 +46,6 @@ from .selectors import (
     referral_team,
 )
 from .transitions import TRANSITIONS, transition_for
-from .workdays import WITA, end_of_day, response_deadline, start_of_day
 
 RESPONSE_WORKING_DAYS = {Urgency.ROUTINE: 3, Urgency.URGENT: 1}
 MAX_AGE_YEARS = 18

@@ -2,14 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.core.errors import Forbidden, InvalidInput
-from portal.people.selectors import user_belongs_to_or_oversees
 
 from .forms import AreaSearchForm, HamletForm
 from .models import Level
+from .panels import area_panels
 from .permissions import user_can_manage_area
 from .selectors import area_ancestors, area_children, area_get, area_search
 from .services import hamlet_create
@@ -25,17 +24,12 @@ def browse(request, code=None):
         and request.user.is_authenticated
         and user_can_manage_area(user=request.user, area=area)
     )
-    # The area's forum, for those who belong to the area or oversee it (the forum page itself decides).
-    forum_url = (
-        reverse("forums:forum", args=[area.code])
-        if area and user_belongs_to_or_oversees(user=request.user, area=area)
-        else None
-    )
+    panels = area_panels(request=request, area=area) if area else []
     return render(
         request,
         "areas/browse.html",
         {
-            "forum_url": forum_url,
+            "panels": panels,
             "area": area,
             "ancestors": ancestors,
             "children": children,

@@ -1,7 +1,6 @@
 """The demo of API.md: accounts, memberships, dusun and the agencies of Kab. Lombok Tengah. Each product app
 adds its own demo through `<app>/demo.py: seed(context)`; this module runs them in order."""
 
-import importlib
 import secrets
 
 from django.conf import settings
@@ -62,7 +61,14 @@ ACCOUNTS = [
     ("admin", "Administrator", [], None, True),
 ]
 
-PRODUCT_APPS = ["forums", "referrals", "portal.notifications", "cms"]
+# Each app's demo seeder, registered from its AppConfig.ready() with `register_demo_seeder`: (order, seed).
+_SEEDERS: dict[str, tuple[int, object]] = {}
+
+
+def register_demo_seeder(name: str, seed, *, order: int) -> None:
+    """Run `seed(context)` after the platform demo, in `order` (lower first). `context` holds `areas`,
+    `hamlets`, `agencies`, `users` (by username) and `password`; a seeder must be idempotent."""
+    _SEEDERS[name] = (order, seed)
 
 
 class DemoRefused(Exception):
@@ -136,12 +142,6 @@ def seed_all(*, stdout=None) -> dict:
     password, generated = demo_password()
     context = seed_platform(password=password)
     context["password_generated"] = generated
-    for app in PRODUCT_APPS:
-        try:
-            module = importlib.import_module(f"{app}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.demo":
-                raise
-            continue
-        module.seed(context)
+    for _order, seed in sorted(_SEEDERS.values(), key=lambda pair: pair[0]):
+        seed(context)
     return context

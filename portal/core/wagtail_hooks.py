@@ -1,6 +1,21 @@
-from wagtail import hooks
+"""The Pelita menu of the back office: the viewsets every app registered from its own wagtail_hooks.py
+(portal.core.backoffice.register_backoffice_viewset), shown together."""
 
-from .admin_views import PelitaViewSetGroup
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSetGroup
+
+from .backoffice import backoffice_viewsets
+
+
+class PelitaViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Pelita")
+    menu_icon = "folder-open-inverse"
+    menu_order = 150
+
+    def __init__(self):
+        self.items = tuple(backoffice_viewsets())
+        super().__init__()
 
 
 @hooks.register("register_admin_viewset")

@@ -3,9 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PrivacyConfig(AppConfig):
-    """Personal data protection (UU PDP) and hardening: anonymising closed cases, exporting what is held
-    about a child, the append-only guard on the audit log, the Content-Security-Policy, session idle expiry and
-    checked uploads."""
+    """The platform half of personal-data protection (UU PDP) and hardening: the append-only guard on the audit
+    log, the Content-Security-Policy, session idle expiry, checked uploads and log redaction. The operations on
+    a child's case (closing, anonymising, exporting) belong to the referrals app (referrals/privacy.py)."""
 
     name = "portal.privacy"
     label = "privacy"

@@ -21,9 +21,8 @@ INSTALLED_APPS = [
     "portal.agencies",
     "portal.audit",
     "portal.notifications",
-    "portal.dashboard",
+    "dashboard",
     "portal.privacy",
-    "portal.loadgen",
     # Pelita product
     "forums",
     "referrals",
@@ -289,7 +288,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"redact": {"()": "portal.core.logging.RedactExceptionMessages"}},
+    "filters": {"redact": {"()": "portal.privacy.logging.RedactExceptionMessages"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {

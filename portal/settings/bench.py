@@ -11,7 +11,10 @@ os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 from .production import *  # noqa: E402, F403
 
-ROOT_URLCONF = "portal.loadgen.bench_urls"
+# The load-data generator and the baseline view are a dev-only app (bench/loadgen): production and `make run`
+# do not carry its model or migration.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench.loadgen"]  # noqa: F405
+ROOT_URLCONF = "bench.loadgen.bench_urls"
 # Plain HTTP on the loopback: no TLS redirect, cookies without the Secure flag.
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0

@@ -12,6 +12,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 PELITA_TESTING = True
 PELITA_ENVIRONMENT = "test"
+# The load-data generator (bench/loadgen) is tested too; only the bench and test settings install it.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench.loadgen"]  # noqa: F405
 
 # A SQLite test database in a file (not in memory), so the ASGI server thread of the browser tests shares it;
 # one file per run so parallel runs do not collide.

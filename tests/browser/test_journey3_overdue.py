@@ -18,9 +18,9 @@ CHILD = "Baiq Nurul Hidayah"
 
 def _overdue_pkh_referral(demo):
     from portal.agencies.models import Service
+    from portal.core.workdays import WITA, response_deadline
     from referrals.models import Referral
     from referrals.services import case_register, consent_record, referral_create
-    from referrals.workdays import WITA, response_deadline
 
     worker = demo["users"]["pendamping_jago"]
     dinsos = demo["agencies"]["Dinas Sosial Kab. Lombok Tengah"]

@@ -8,8 +8,8 @@ from django.core.cache import cache
 
 from portal.agencies.models import Service
 from portal.areas.models import Area
+from portal.core.workdays import WITA
 from referrals.models import ChildCase, Referral, Status
-from referrals.workdays import WITA
 from tests.factories import make_member
 
 

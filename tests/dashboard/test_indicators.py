@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 
+from dashboard.selectors import Filters, indicators, referral_durations, referrals_in
 from portal.agencies.models import Service
 from portal.areas.models import Area
-from portal.dashboard.selectors import Filters, indicators, referral_durations, referrals_in
-from referrals.workdays import working_days_between
+from portal.core.workdays import working_days_between
 
 
 def test_province_figures(world):

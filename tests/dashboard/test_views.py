@@ -191,7 +191,7 @@ def test_public_view_and_api_suppress_small_counts(world, client):
 
 
 def test_public_figures_are_cached_and_recomputed_when_data_changes(world, django_assert_max_num_queries):
-    from portal.dashboard.selectors import public_indicators
+    from dashboard.selectors import public_indicators
     from referrals.models import Referral
 
     public_indicators("52")
@@ -204,7 +204,7 @@ def test_public_figures_are_cached_and_recomputed_when_data_changes(world, djang
 
 
 def test_public_indicators_selector_for_the_home_page(world):
-    from portal.dashboard.selectors import public_indicators
+    from dashboard.selectors import public_indicators
 
     data = public_indicators()
     assert data["area"] is None and data["name"] == "Indonesia"

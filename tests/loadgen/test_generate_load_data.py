@@ -5,8 +5,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Sum
 from django.test import Client
 
-from portal.loadgen.generate import PREFIX, generate
-from portal.loadgen.models import LoadRun
+from bench.loadgen.generate import PREFIX, generate
+from bench.loadgen.models import LoadRun
 from tests.conftest import AREAS_DIR
 
 

@@ -7,11 +7,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from portal.core.workdays import WITA, add_working_days, days_overdue, is_working_day, response_deadline
 from portal.notifications.models import Notification
 from referrals.models import Referral, ReferralEvent
 from referrals.selectors import needs_attention_for_area
 from referrals.services import referral_transition
-from referrals.workdays import WITA, add_working_days, days_overdue, is_working_day, response_deadline
 
 # 2026: Mon 17 Aug is Independence Day; Fri 25 Dec Christmas.
 

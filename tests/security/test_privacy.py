@@ -21,7 +21,7 @@ def _close(world, days_ago=400):
     referral_transition(
         actor=world["worker"], referral_id=world["referral"].pk, action="withdraw", note="done"
     )
-    from portal.privacy.services import case_close
+    from referrals.privacy import case_close
 
     case_close(actor=world["worker"], code=world["case"].code)
     ChildCase.objects.filter(pk=world["case"].pk).update(
@@ -30,7 +30,7 @@ def _close(world, days_ago=400):
 
 
 def test_a_case_with_an_open_referral_cannot_be_closed(world):
-    from portal.privacy.services import case_close
+    from referrals.privacy import case_close
 
     with pytest.raises(Conflict):
         case_close(actor=world["worker"], code=world["case"].code)

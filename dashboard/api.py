@@ -8,6 +8,7 @@ from ninja import Query, Router
 
 from portal.agencies.models import Service
 from portal.core.errors import InvalidInput
+from portal.core.reporting import report_sections
 
 from .selectors import (
     Filters,
@@ -49,7 +50,13 @@ def get_indicators(
     data = indicators_cached(
         area=target, filters=Filters(date_from=date_from, date_to=date_to, service=svc, agency=ag)
     )
-    return indicators_api(data)
+    answer = indicators_api(data)
+    sections = {
+        s.key: s.figures(area=target, date_from=date_from, date_to=date_to) for s in report_sections()
+    }
+    if sections:
+        answer["sections"] = sections
+    return answer
 
 
 @router.get("/public/indicators", auth=None, summary="Public, suppressed indicators")

@@ -1,6 +1,7 @@
 """Working days: Monday to Friday in WITA (Asia/Makassar), minus Indonesian public holidays.
 
-One place for the calendar, so referral deadlines, sweep_overdue and the dashboard's indicators agree."""
+One place for the calendar (a platform service), so referral deadlines, sweep_overdue, action items, reminders
+and the dashboard's indicators agree."""
 
 import datetime as dt
 from functools import lru_cache

@@ -11,10 +11,17 @@ from django.utils.translation import gettext as _
 from portal.audit.models import AuditEntry
 from portal.audit.services import audit_log
 from portal.core.errors import Conflict, NotFound
-from referrals.models import OPEN_STATUSES, ChildCase, Consent, Referral, ReferralEvent, ReferralMessage
-from referrals.selectors import case_access, normalize_code
 
-from .models import AnonymisedCase
+from .models import (
+    OPEN_STATUSES,
+    AnonymisedCase,
+    ChildCase,
+    Consent,
+    Referral,
+    ReferralEvent,
+    ReferralMessage,
+)
+from .selectors import case_access, normalize_code
 
 ANONYMISED = "—"
 

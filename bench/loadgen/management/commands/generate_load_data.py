@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.loadgen.generate import DEFAULT_PASSWORD, SCALES, LoadDataRefused, generate
+from bench.loadgen.generate import DEFAULT_PASSWORD, SCALES, LoadDataRefused, generate
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.privacy.services import cases_anonymise, cases_due_for_anonymisation
+from referrals.privacy import cases_anonymise, cases_due_for_anonymisation
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.core.errors import NotFound
-from portal.privacy.services import child_data_export
+from referrals.privacy import child_data_export
 
 
 class Command(BaseCommand):

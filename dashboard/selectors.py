@@ -34,10 +34,10 @@ from portal.agencies.models import Agency, Service
 from portal.areas.models import Area, Level
 from portal.areas.selectors import area_ancestors, area_get, areas_within_q
 from portal.core.errors import NotFound
+from portal.core.workdays import WITA, is_working_day, start_of_day
 from portal.people.models import OVERSEER_ROLES, Membership
 from referrals.models import ChildCase, Referral, Status
 from referrals.selectors import overdue_q
-from referrals.workdays import WITA, is_working_day, start_of_day
 
 from . import suppression
 from .models import CalendarDay

@@ -6,7 +6,7 @@ from django.db import models
 
 class CalendarDay(models.Model):
     day = models.DateField(primary_key=True)
-    # Working days (referrals.workdays.is_working_day) from the calendar's first day up to and including this
+    # Working days (portal.core.workdays.is_working_day) from the calendar's first day up to and including this
     # day: working days after A up to and including B = index(B) - index(A).
     working_index = models.PositiveIntegerField()
 

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 
 from portal.agencies.models import Service
 from portal.core.errors import InvalidInput
+from portal.core.reporting import report_sections
 from referrals.models import Status
 from referrals.selectors import cases_for_team
 
@@ -23,6 +24,7 @@ from .selectors import (
     dashboard_areas,
     dashboard_context,
     indicators_cached,
+    public_area,
     public_indicators,
 )
 from .services import cases_export_record, indicators_export_record
@@ -103,6 +105,10 @@ def index(request):
             month_format=_month,
         ),
     }
+    sections = [
+        {"section": s, "figures": s.figures(area=area, date_from=filters.date_from, date_to=filters.date_to)}
+        for s in report_sections()
+    ]
     top = max((r["children_registered"] for r in data["breakdown"]), default=0) or 1
     for row in data["breakdown"]:
         row["bar"] = round(100 * row["children_registered"] / top)
@@ -116,6 +122,7 @@ def index(request):
             "form": form,
             "data": data,
             "charts": charts,
+            "report_sections": sections,
             "services": services,
             "statuses": statuses,
             "filter_query": request.GET.urlencode(),
@@ -151,6 +158,10 @@ def export(request, fmt):
         (_("Per area"), exports.breakdown_rows(data)),
         (_("Per month"), exports.trend_rows(data)),
     ]
+    for section in report_sections():
+        if section.export_tables:
+            figures = section.figures(area=area, date_from=filters.date_from, date_to=filters.date_to)
+            sections.extend(section.export_tables(figures))
     body = exports.to_csv(sections) if fmt == "csv" else exports.to_xlsx(sections)
     indicators_export_record(
         actor=request.user, area=area, fmt=fmt, filters=filters.as_dict(), request=request
@@ -264,6 +275,12 @@ def public(request):
             rows=[(services.get(s, s), data["needs"][s], "") for s in need_order],
         ),
     }
+    public_sections = []
+    for section in report_sections():
+        if section.public_figures and section.public_template:
+            figures = section.public_figures(area=public_area(code=data["area"]))
+            if figures is not None:
+                public_sections.append({"section": section, "figures": figures})
     ancestors = []
     if data["area"]:
         from portal.areas.selectors import area_ancestors, area_get
@@ -279,6 +296,7 @@ def public(request):
             "statuses": statuses,
             "services": services,
             "ancestors": ancestors,
+            "report_sections": public_sections,
             "error": error,
         },
     )

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DashboardConfig(AppConfig):
+    name = "dashboard"
+    label = "dashboard"
+    verbose_name = _("Dashboard")
+
+    def ready(self):
+        from portal.core.navigation import register_section
+
+        register_section(
+            url_name="dashboard:index",
+            title=_("Dashboard"),
+            description=_("Figures for your areas."),
+            audience="overseer",
+            order=40,
+        )

@@ -1,0 +1,44 @@
+"""The registry of the dashboard's sections beyond the referral indicators: what other products report for an
+area's subtree (meetings held and action items from the forums, the commitments' policies and budgets...).
+
+A product registers a `ReportSection` in its AppConfig.ready(); the dashboard app renders every registered
+section on its page, adds its tables to the CSV/XLSX exports, puts its figures in `GET /api/v1/indicators`
+under `"sections": {key: figures}`, and shows its public figures on the public page. The platform never names a
+product, and the dashboard never imports one for these sections.
+
+Contract of the callables (all keyword-only):
+- `figures(*, area, date_from, date_to) -> dict`: JSON-serialisable figures for the area's subtree, dates as
+  `datetime.date` or None (WITA calendar days, inclusive). Counts are int, money is int rupiah. Only aggregates:
+  never a person's or a child's identity.
+- `export_tables(figures) -> [(title, rows)]`: tables for the exports, each a list of rows (the first is the
+  header), cells str or int.
+- `public_figures(*, area) -> dict | None`: figures for anyone, already small-cell suppressed the same way as the
+  public indicators (counts 1–4 as "<5", no recovery from totals); None when the section publishes nothing.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    key: str
+    title: str
+    order: int
+    template: str  # included in the dashboard with {"section": figures, "area": area, "query": filter query}
+    figures: Callable[..., dict]
+    export_tables: Callable[[dict], list] | None = None
+    public_figures: Callable[..., dict | None] | None = None
+    public_template: str | None = None  # included in the public page with {"section": public figures}
+
+
+_SECTIONS: dict[str, ReportSection] = {}
+
+
+def register_report_section(section: ReportSection) -> None:
+    """Add (or replace, by key) a dashboard section."""
+    _SECTIONS[section.key] = section
+
+
+def report_sections() -> list[ReportSection]:
+    return sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key))
