@@ -223,7 +223,9 @@ class ScopedModelViewSet(ModelViewSet):
         class ScopedURLFinder(ModelAdminURLFinder):
             def construct_edit_url(self, instance):
                 for view in ("edit", "inspect"):
-                    if view in viewset.disabled_views or (view == "inspect" and not viewset.inspect_view_enabled):
+                    if view in viewset.disabled_views or (
+                        view == "inspect" and not viewset.inspect_view_enabled
+                    ):
                         continue
                     return reverse(viewset.get_url_name(view), args=(quote(instance.pk),))
                 return None
