@@ -70,4 +70,4 @@ def set_language(request):
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"sections": home_sections(user=request.user)})
+    return render(request, "core/home.html", {"sections": home_sections(user=request.user, badges=True)})
