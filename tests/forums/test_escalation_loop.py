@@ -162,3 +162,36 @@ def test_a_cadre_posting_kind_case_by_hand_is_refused(world):
         url, {"title": "Judul cukup", "body": "isi pesan", "kind": "case", "case": "APM-5202-00001"}
     )
     assert resp.status_code == 200 and "errorlist" in resp.content.decode()
+
+
+@pytest.mark.parametrize("page", ["forum", "thread"])
+def test_escalated_linked_pages_use_a_constant_number_of_queries(escalated, page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    desa, fas = escalated["desa_thread"], escalated["users"]["fasilitator_jago"]
+    event = {"case": "APM-5202-00001", "service": "akta-kelahiran", "agency": "Dukcapil", "action": "accept"}
+    client = login(escalated["users"]["fasilitator_praya"])
+    url = (
+        reverse("forums:forum", args=[desa.forum.area.code])
+        if page == "forum"
+        else reverse("forums:thread", args=[desa.pk])
+    )
+
+    def count():
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    services.thread_post_system(thread=desa, event=event)  # the page reads service names once for all of them
+    few = count()
+    for i in range(8):
+        services.thread_post_system(thread=desa, event=event)
+        services.post_create(thread=desa, author=fas, body=f"Balasan {i} @kader_jago")
+        other = services.thread_create(
+            forum=escalated["forums"]["dusun"], author=fas, title=f"Topik dusun {i}", body="isi"
+        )
+        services.thread_escalate(thread=other, actor=fas, note="Catatan ringkasan nomor {i}.")
+    many = count()
+    assert few == many, (few, many)
