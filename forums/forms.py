@@ -25,7 +25,15 @@ def _body_field(label):
         label=label,
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 8, "maxlength": BODY_MAX, "data-mentions": ""}),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 8,
+                "maxlength": BODY_MAX,
+                "data-mentions": "",
+                "data-mentions-label": _("People to mention"),
+                "data-mentions-count": _("%s people found: arrows to choose, Enter to insert"),
+            }
+        ),
         help_text=_("To let someone know, type @ and their username, e.g. @kader_jago."),
     )
 

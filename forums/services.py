@@ -134,6 +134,27 @@ def _render(body: str, field: str = "body") -> tuple[str, list]:
     return rendered.html, found
 
 
+def _rerender(body: str) -> str:
+    """The HTML of a stored text being rewritten by a purge (a post that quoted purged text). A text saved before
+    the nesting cap may exceed it: it is then shown as plain paragraphs rather than refused, so a purge never
+    fails half-way."""
+    try:
+        return _render(body)[0]
+    except InvalidInput:
+        from django.utils.html import escape, linebreaks
+
+        return linebreaks(escape(body))
+
+
+def _mentioned_in(text: str) -> set[str]:
+    try:
+        return set(render(text).mentioned)
+    except InvalidInput:  # an old text deeper than the cap: every @name counts (keeps more rows, never fewer)
+        from .markup import MENTION_RE
+
+        return {m.group(1).rstrip(".-").lower() for m in MENTION_RE.finditer(text)}
+
+
 def _readers_of(forum: Forum, users):
     """Only people who can read the forum hear about it: a notification never names a thread to outsiders."""
     ids = [u.pk for u in users]
@@ -579,7 +600,7 @@ def _scrub_quotes(*, post: Post, texts: list[str]) -> int:
         body = pattern.sub(marker, other.body)
         if body != other.body:
             other.body = body
-            other.body_html = _render(body)[0]
+            other.body_html = _rerender(body)
             other.save(update_fields=["body", "body_html"])
             changed += 1
         for revision in other.revisions.exclude(body=""):
@@ -595,7 +616,7 @@ def _remaining_mentions(post: Post) -> None:
     still: set[str] = set()
     for text in texts:
         if text:
-            still.update(render(text).mentioned)
+            still.update(_mentioned_in(text))
     for mention in Mention.objects.filter(post=post).select_related("user"):
         if mention.user.username.lower() not in still:
             mention.delete()

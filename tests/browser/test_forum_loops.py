@@ -199,7 +199,7 @@ def test_people_page_locked_reply_and_history_without_javascript(
         # The locked thread's reply page: it says so, and the form is disabled.
         response = page.goto(f"{base}/forums/t/{locked.pk}/reply/")
         assert response.status == 200
-        expect(page.locator("main [role=status]")).to_contain_text("Topik ini dikunci")
+        expect(page.locator("main .msg-warning")).to_contain_text("Topik ini dikunci")
         expect(page.get_by_label("Balasan Anda")).to_be_disabled()
         expect(page.get_by_role("button", name="Balas")).to_be_disabled()
         _shot(page, artifacts_dir, f"7-locked-reply-{'js' if js else 'nojs'}")

@@ -186,3 +186,16 @@ def test_an_ordinary_delete_keeps_the_history_from_every_reader(leaked):
     for who in ("kader_jago", "fasilitator_jago", "fasilitator_praya"):
         resp = login(leaked["users"][who]).get(reverse("forums:post_history", args=[post.pk]))
         assert resp.status_code == 404
+
+
+def test_purging_survives_old_texts_deeper_than_todays_cap(leaked):
+    """A reply saved before the nesting cap, quoting the purged text: the purge rewrites it instead of failing."""
+    from forums.models import Post
+
+    old = Post.objects.get(pk=leaked["quote"].pk)
+    old.body = old.body + "\n\n" + "> " * 40 + "lama @fasilitator_jago"
+    old.save(update_fields=["body"])
+    services.post_delete(post=leaked["post"], actor=leaked["users"]["fasilitator_jago"], privacy=True)
+    old.refresh_from_db()
+    assert SECRET not in old.body and "lama" in old.body_html
+    assert tables_holding(SECRET) == []

@@ -1,7 +1,8 @@
 // @mention suggestions: while someone types "@ku" in a post, offer the forum's people whose username or name
 // starts so (GET /api/v1/forums/<area>/people?q=). Without JavaScript the page links to the same list.
-// The textarea keeps focus (a combobox with a listbox popup, WAI-ARIA): arrows move, Enter or Tab choose,
-// Escape closes. A failed request (weak network) simply shows nothing.
+// The textarea keeps focus and points at the highlighted suggestion (aria-activedescendant on its textbox role,
+// a listbox after it, a polite status with the count): arrows move, Enter or Tab choose, Escape closes.
+// A failed request (weak network) simply shows nothing.
 const TOKEN = /(^|[^\w@/.\\])@([\w.+-]{0,30})$/;
 let counter = 0;
 
@@ -12,11 +13,12 @@ function setup(area, api) {
   list.setAttribute("role", "listbox");
   list.setAttribute("aria-label", area.dataset.mentionsLabel || "@");
   list.hidden = true;
-  area.after(list);
-  area.setAttribute("role", "combobox");
+  const status = document.createElement("p");
+  status.className = "visually-hidden";
+  status.setAttribute("role", "status");
+  area.after(list, status);
   area.setAttribute("aria-autocomplete", "list");
   area.setAttribute("aria-controls", list.id);
-  area.setAttribute("aria-expanded", "false");
   let people = [];
   let active = -1;
   let pending = null;
@@ -26,7 +28,7 @@ function setup(area, api) {
     list.hidden = true;
     people = [];
     active = -1;
-    area.setAttribute("aria-expanded", "false");
+    status.textContent = "";
     area.removeAttribute("aria-activedescendant");
   };
   const mark = (index) => {
@@ -72,7 +74,7 @@ function setup(area, api) {
       }),
     );
     list.hidden = results.length === 0;
-    area.setAttribute("aria-expanded", String(results.length > 0));
+    status.textContent = results.length ? (area.dataset.mentionsCount || "%s").replace("%s", results.length) : "";
     mark(results.length ? 0 : -1);
   };
   const lookup = () => {
@@ -105,5 +107,5 @@ function setup(area, api) {
 
 for (const help of document.querySelectorAll("[data-people-api]")) {
   const area = help.closest("form")?.querySelector("textarea[data-mentions]");
-  if (area) setup(area, help.dataset.peopleApi);
+  if (area && !area.disabled && !area.closest("fieldset[disabled]")) setup(area, help.dataset.peopleApi);
 }
