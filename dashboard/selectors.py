@@ -39,7 +39,7 @@ from portal.people.models import OVERSEER_ROLES, Membership
 from referrals.models import ChildCase, Referral, Status
 from referrals.selectors import overdue_q
 
-from . import suppression
+from portal.core import suppression
 from .models import CalendarDay
 
 # The statuses the dashboard counts: every status a sent referral can be in (drafts are not referrals yet).

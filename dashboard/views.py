@@ -14,7 +14,7 @@ from referrals.models import Status
 from referrals.selectors import cases_for_team
 
 from . import exports
-from .charts import bar_chart, line_chart
+from portal.core.charts import bar_chart, line_chart
 from .forms import IndicatorFilterForm
 from .selectors import (
     KEY_NEEDS,
