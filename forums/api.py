@@ -223,3 +223,13 @@ def thread_escalate(request, thread_id: int, payload: EscalateIn):
         client_token=request.headers.get("Idempotency-Key", ""),
     )
     return Status(201, {"thread": new.pk})
+
+
+def _add_meetings():
+    # Meetings, minutes and action items (forums/meetings/api.py) share the forums' mount point.
+    from .meetings.api import router as meetings_router
+
+    router.add_router("", meetings_router)
+
+
+_add_meetings()

@@ -32,7 +32,13 @@ class ThreadForm(TokenForm):
     title = forms.CharField(
         label=_("Title"), required=False, widget=forms.TextInput(attrs={"maxlength": TITLE_MAX})
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=ThreadKind.choices, initial=ThreadKind.DISCUSSION)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[
+            c for c in ThreadKind.choices if c[0] != ThreadKind.MEETING
+        ],  # minutes are posted by meetings
+        initial=ThreadKind.DISCUSSION,
+    )
     case = forms.CharField(
         label=_("Case code"),
         required=False,
@@ -45,7 +51,9 @@ class ThreadForm(TokenForm):
     def __init__(self, *args, can_announce=False, **kwargs):
         super().__init__(*args, **kwargs)
         if not can_announce:
-            self.fields["kind"].choices = [c for c in ThreadKind.choices if c[0] != ThreadKind.ANNOUNCEMENT]
+            self.fields["kind"].choices = [
+                c for c in self.fields["kind"].choices if c[0] != ThreadKind.ANNOUNCEMENT
+            ]
 
 
 class ReplyForm(TokenForm):

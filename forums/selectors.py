@@ -102,7 +102,10 @@ def mark_unread(threads, *, cutoff) -> None:
 
 
 def forum_needs_attention(*, forum: Forum) -> dict:
-    """Escalated threads not yet resolved, and (from the referrals app) overdue referrals raised here."""
+    """Escalated threads not yet resolved, overdue action items of the forums below raised here (meetings), and
+    (from the referrals app) overdue referrals raised here."""
+    from .meetings.selectors import needs_attention_action_items
+
     threads = list(
         Thread.objects.filter(forum=forum, escalated_from__isnull=False, resolved_at__isnull=True)
         .select_related("escalated_from__forum__area")
@@ -115,7 +118,11 @@ def forum_needs_attention(*, forum: Forum) -> dict:
         needs_attention_for_area = None
     if needs_attention_for_area is not None:
         referrals = list(needs_attention_for_area(area=forum.area))
-    return {"threads": threads, "referrals": referrals}
+    return {
+        "threads": threads,
+        "referrals": referrals,
+        "action_items": needs_attention_action_items(forum=forum),
+    }
 
 
 def thread_posts(*, thread: Thread, page: int) -> list[Post]:
