@@ -130,7 +130,7 @@ MEETINGS = [
         [
             (
                 "Anak yang jarang sekolah dikunjungi bersama guru.",
-                [("Kunjungan rumah bersama wali kelas", ["kader_jago"], None, 30, "take_over",
+                [("Kunjungan rumah bersama wali kelas", ["fasilitator_jago"], None, 30, "take_over",
                   "Dusun belum bisa mengatur jadwal dengan sekolah; desa mengambil alih.")],
             ),
         ],
@@ -228,7 +228,7 @@ MEETINGS = [
         [
             (
                 "Dusun mengusulkan bantuan transport sekolah ke RKPDes.",
-                [("Hitung jumlah anak dan perkiraan biaya transport", ["kader_jago"], None, 75, "open", "")],
+                [("Hitung jumlah anak dan perkiraan biaya transport", ["fasilitator_jago"], None, 75, "open", "")],
             ),
         ],
     ),
@@ -254,7 +254,7 @@ MEETINGS = [
     ),
     ("desa", 10, "09:00", "Musyawarah desa: evaluasi tahunan", "Aula Kantor Desa Jago",
      ["Evaluasi kegiatan setahun", "Usulan tahun depan"], None, "", []),
-    ("jago_timur", 5, "20:00", "Pertemuan warga Dusun Jago Timur", "Rumah Kadus Jago Timur",
+    ("jago_timur", 5, "20:00", "Pertemuan warga: hasil pendataan KIA", "Rumah Kadus Jago Timur",
      ["Hasil pendataan KIA"], None, "", []),
     ("praya", 20, "10:00", "Kecamatan coordination meeting: year in review", "Kantor Camat Praya",
      ["Villages' action items", "Next year's plans"], None, "", []),

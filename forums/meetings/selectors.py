@@ -57,9 +57,9 @@ def meeting_get(*, user, pk) -> Meeting:
 def meeting_detail(*, meeting: Meeting) -> Meeting:
     """Load what the meeting page and the API show: agenda (with threads), attendees, decisions with their
     action items, owners and agencies. A fixed number of queries whatever the meeting holds."""
-    items = ActionItem.objects.select_related("agency", "raised_to__area", "forum__area").prefetch_related(
-        "owners"
-    )
+    items = ActionItem.objects.select_related(
+        "agency", "raised_to__area", "forum__area", "taken_over_by"
+    ).prefetch_related("owners")
     meeting.agenda_list = list(
         AgendaItem.objects.filter(meeting=meeting).select_related("thread__forum__area").order_by("position")
     )

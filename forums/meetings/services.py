@@ -644,21 +644,37 @@ def action_item_add(
     return item
 
 
+def _perms_cached(user, forum) -> frozenset:
+    """forum_perms, remembered on the person for the request (a page lists items of several forums)."""
+    cache = user.__dict__.setdefault("_meeting_forum_perms", {})
+    if forum.pk not in cache:
+        cache[forum.pk] = forum_perms(user=user, forum=forum)
+    return cache[forum.pk]
+
+
+def _group_ids(user) -> set[int]:
+    if "_meeting_group_ids" not in user.__dict__:
+        user.__dict__["_meeting_group_ids"] = set(user.groups.values_list("pk", flat=True))
+    return user.__dict__["_meeting_group_ids"]
+
+
 def action_item_actors(*, user, item: ActionItem) -> set[str]:
-    """The roles of transitions.py this person holds on this item (a few queries, cached per request)."""
+    """The roles of transitions.py this person holds on this item: OWNER (named, or a liaison of its agency),
+    FACILITATOR (moderates its forum), NEXT_TIER (moderates the forum it was raised to). At most three queries
+    for a whole page of items (the person's forum grants and groups are remembered for the request)."""
     if not user.is_authenticated or not user.is_active:
         return set()
-    actors = set()
     if user.is_superuser:
         return set(T.ACTORS)
+    actors = set()
     owner_ids = getattr(item, "_owner_ids", None)
     if owner_ids is None:
         owner_ids = {u.pk for u in item.owners.all()}
-    if user.pk in owner_ids or (item.agency_id and user.groups.filter(pk=item.agency.group_id).exists()):
+    if user.pk in owner_ids or (item.agency_id and item.agency.group_id in _group_ids(user)):
         actors.add(T.OWNER)
-    if MODERATE in forum_perms(user=user, forum=item.forum):
+    if MODERATE in _perms_cached(user, item.forum):
         actors.add(T.FACILITATOR)
-    if item.raised_to_id and MODERATE in forum_perms(user=user, forum=item.raised_to):
+    if item.raised_to_id and MODERATE in _perms_cached(user, item.raised_to):
         actors.add(T.NEXT_TIER)
     return actors
 
