@@ -121,9 +121,10 @@ def test_api_action_item_filters(decided, token_for, client):
     from forums.meetings.services import action_items_sweep
 
     users, item = decided["users"], decided["item"]
-    get = lambda user, q: client.get(
-        f"/api/v1/action-items?{q}", HTTP_AUTHORIZATION=token_for(users[user])
-    ).json()  # noqa: E731
+
+    def get(user, q):
+        return client.get(f"/api/v1/action-items?{q}", HTTP_AUTHORIZATION=token_for(users[user])).json()  # noqa: E731
+
     assert [r["id"] for r in get("kader_jago", "mine=true")["results"]] == [item.pk]
     assert get("fasilitator_jago", "mine=true")["count"] == 0
     assert get("fasilitator_jago", "area=52.02.01.2013&status=open")["count"] == 1
