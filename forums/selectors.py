@@ -104,7 +104,7 @@ def mark_unread(threads, *, cutoff) -> None:
 def forum_needs_attention(*, forum: Forum) -> dict:
     """Escalated threads not yet resolved, overdue action items of the forums below raised here (meetings), and
     (from the referrals app) overdue referrals raised here."""
-    from .meetings.selectors import needs_attention_action_items
+    from .meetings.selectors import forum_action_items, needs_attention_action_items
 
     threads = list(
         Thread.objects.filter(forum=forum, escalated_from__isnull=False, resolved_at__isnull=True)
@@ -118,10 +118,12 @@ def forum_needs_attention(*, forum: Forum) -> dict:
         needs_attention_for_area = None
     if needs_attention_for_area is not None:
         referrals = list(needs_attention_for_area(area=forum.area))
+    items = forum_action_items(forum=forum)  # one query for this list and the page's meetings panel
     return {
         "threads": threads,
         "referrals": referrals,
-        "action_items": needs_attention_action_items(forum=forum),
+        "action_items": needs_attention_action_items(forum=forum, items=items),
+        "forum_action_items": items,
     }
 
 

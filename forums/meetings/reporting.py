@@ -10,6 +10,7 @@ meeting that decided it, where its forum is now (a taken-over item counts once a
 record of the item to done; proposals count in the period they were submitted. Aggregates only: no names."""
 
 import datetime as dt
+import logging
 import statistics
 from collections import defaultdict
 
@@ -28,9 +29,57 @@ from portal.core.workdays import WITA, local_date, start_of_day
 
 from .models import ActionItem, ActionStatus, Attendance, Meeting, MeetingStatus, Proposal, ProposalStatus
 
-PUBLIC_CACHE_SECONDS = 5 * 60
 PUBLIC_METRICS = ("meetings_held", "action_items_done")
+logger = logging.getLogger(__name__)
 MAX_QUARTERS = 8
+
+
+VERSION_KEY = "meetings:data-version"
+FIGURES_CACHE_SECONDS = 5 * 60  # overdue counts move with the clock
+
+
+def data_version() -> int:
+    """A number every write to meetings, action items or proposals bumps (services call data_changed): the
+    figures' cache keys carry it, so a cached figure is never older than the data (STYLE.md: caching without
+    lying). A cache outage costs the cache, never the page."""
+    try:
+        return int(cache.get(VERSION_KEY) or 0)
+    except Exception:  # noqa: BLE001 - the cache is an optimisation
+        return -1
+
+
+def data_changed() -> None:
+    """Called by the write services, after their transaction commits."""
+    from django.db import transaction
+
+    def bump():
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.set(VERSION_KEY, 1, None)
+        except Exception:  # noqa: BLE001 - figures then refresh with the five-minute bucket
+            logger.warning("meetings: the data version could not be bumped (cache unavailable)")
+
+    transaction.on_commit(bump)
+
+
+def _cached(key: str, compute):
+    version = data_version()
+    if version < 0:
+        return compute()
+    bucket = int(timezone.now().timestamp()) // FIGURES_CACHE_SECONDS
+    full = f"meetings:{key}:v{version}:{bucket}"
+    try:
+        data = cache.get(full)
+    except Exception:  # noqa: BLE001
+        return compute()
+    if data is None:
+        data = compute()
+        try:
+            cache.set(full, data, FIGURES_CACHE_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("meetings: figures could not be cached (cache unavailable)")
+    return data
 
 
 def _period(field: str, date_from, date_to) -> Q:
@@ -52,6 +101,12 @@ def _child_of(code: str, depth: int) -> str:
 
 
 def figures(*, area: Area, date_from=None, date_to=None) -> dict:
+    """figures_compute(), cached until meetings data changes (and at most five minutes): no query when warm."""
+    key = f"fig:{area.code}:{date_from}:{date_to}"
+    return _cached(key, lambda: figures_compute(area=area, date_from=date_from, date_to=date_to))
+
+
+def figures_compute(*, area: Area, date_from=None, date_to=None) -> dict:
     """The section's figures for `area`'s subtree (JSON-serialisable; dates: WITA days, inclusive). A fixed
     number of aggregate queries whatever the data: meetings per (forum area, quarter), attendance sums,
     action items per (forum area, status) with the overdue count, the done durations, proposals per status."""
@@ -274,11 +329,8 @@ def _public_dataset() -> dict:
 
 
 def public_dataset() -> dict:
-    data = cache.get("meetings:public:v1")
-    if data is None:
-        data = _public_dataset()
-        cache.set("meetings:public:v1", data, PUBLIC_CACHE_SECONDS)
-    return data
+    """_public_dataset(), cached until meetings data changes (and at most five minutes)."""
+    return _cached("public", _public_dataset)
 
 
 def public_figures(*, area) -> dict | None:

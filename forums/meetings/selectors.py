@@ -7,7 +7,7 @@ it, its owners, and the liaisons of the agency named as its owner. Who sees a me
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -225,23 +225,36 @@ def action_item_history(*, item: ActionItem) -> QuerySet[ActionItemEvent]:
     return ActionItemEvent.objects.filter(item=item).select_related("by").order_by("at", "pk")
 
 
-def forum_open_action_items(*, forum: Forum, limit: int = PANEL_ITEMS) -> dict:
-    """The open action items the forum follows up, soonest due first, and how many there are."""
-    qs = ActionItem.objects.filter(forum=forum, status=ActionStatus.OPEN)
-    return {
-        "items": list(_with_related(qs).order_by("due_on", "pk")[:limit]),
-        "count": qs.count(),
-        "today": today(),
-    }
+FORUM_ITEMS_MAX = 60
 
 
-def needs_attention_action_items(*, forum: Forum) -> list[ActionItem]:
-    """Overdue action items of the forums below raised to this one and still open (not yet taken over)."""
-    return list(
-        _with_related(ActionItem.objects.filter(raised_to=forum, status=ActionStatus.OPEN)).order_by(
-            "due_on", "pk"
-        )[:50]
+def forum_action_items(*, forum: Forum) -> list[ActionItem]:
+    """The open action items raised to this forum and those it follows up itself, in one query (the forum page
+    shows both: its "needs attention" list and its meetings panel), raised ones first, then by due date."""
+    qs = (
+        ActionItem.objects.filter(Q(forum=forum) | Q(raised_to=forum), status=ActionStatus.OPEN)
+        .annotate(
+            raised_here=Case(
+                When(raised_to=forum, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("raised_here", "due_on", "pk")
     )
+    return list(_with_related(qs)[:FORUM_ITEMS_MAX])
+
+
+def forum_open_action_items(*, forum: Forum, limit: int = PANEL_ITEMS, items=None) -> dict:
+    """The open action items the forum follows up, soonest due first: `items` (at most `limit`), `count` and
+    `more`. `items`: forum_action_items() already read for this page (no query then)."""
+    items = forum_action_items(forum=forum) if items is None else items
+    own = [i for i in items if i.forum_id == forum.pk]
+    return {"items": own[:limit], "count": len(own), "more": len(own) > limit, "today": today()}
+
+
+def needs_attention_action_items(*, forum: Forum, items=None) -> list[ActionItem]:
+    """Overdue action items of the forums below raised to this one and still open (not yet taken over)."""
+    items = forum_action_items(forum=forum) if items is None else items
+    return [i for i in items if i.raised_to_id == forum.pk and i.forum_id != forum.pk][:50]
 
 
 def my_action_items(*, user, limit: int = PANEL_ITEMS) -> dict:

@@ -58,6 +58,7 @@ from .models import (
     Proposal,
     ProposalStatus,
 )
+from .reporting import data_changed
 
 User = get_user_model()
 
@@ -191,6 +192,7 @@ def _aware(value, *, field: str) -> dt.datetime:
 
 def _bump(meeting: Meeting) -> None:
     Meeting.objects.filter(pk=meeting.pk).update(version=F("version") + 1)
+    data_changed()
 
 
 def _recordable(meeting: Meeting) -> None:
@@ -299,6 +301,7 @@ def meeting_schedule(
         ]
         AgendaItem.objects.bulk_create(rows)
         audit_log(actor=actor, action="meeting.schedule", target=meeting)
+        data_changed()
         if meeting.starts_at > timezone.now():
             _notify(
                 recipients=area_people(forum.area),
@@ -327,6 +330,7 @@ def meeting_cancel(*, meeting: Meeting, actor) -> Meeting:
     meeting.version += 1
     meeting.save(update_fields=["status", "cancelled_at", "version", "updated_at"])
     audit_log(actor=actor, action="meeting.cancel", target=meeting)
+    data_changed()
     if meeting.starts_at > timezone.now():
         _notify(
             recipients=area_people(meeting.forum.area),
@@ -514,6 +518,7 @@ def minutes_save(*, meeting: Meeting, actor, body: str, publish: bool = False) -
     meeting.save(
         update_fields=["minutes_draft", "minutes_post", "minutes_published_at", "version", "updated_at"]
     )
+    data_changed()
     _mark_held(meeting)
     return meeting
 
@@ -833,6 +838,7 @@ def action_items_sweep(*, as_of: dt.date | None = None) -> dict:
                 params=_item_params(item),
                 url=action_item_url(item),
             )
+            data_changed()
             done["raised"] += 1
     return done
 
@@ -935,6 +941,7 @@ def proposal_submit(
         proposal.save()
         proposal.services.set(services)
         audit_log(actor=actor, action="meeting.proposal_submit", target=proposal)
+        data_changed()
         desa_forum = forum_ensure(area=village)
         _notify(
             recipients=[
@@ -978,6 +985,7 @@ def proposal_decide(*, proposal_id: int, actor, action: str, reason: str = "") -
         locked.decided_by, locked.decided_at = actor, timezone.now()
         locked.save(update_fields=["status", "reason", "decided_by", "decided_at"])
         audit_log(actor=actor, action=f"meeting.proposal_{action}", target=locked)
+        data_changed()
         kind = (
             "meeting.proposal_accepted"
             if t.target == ProposalStatus.ACCEPTED

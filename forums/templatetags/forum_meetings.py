@@ -1,6 +1,7 @@
 """The forum page's meetings panel (the next meeting and the open action items the forum follows up), included
-from forums/forum.html so the forum's own view does not change: {% load forum_meetings %}{% forum_meetings_panel forum %}.
-Three queries whatever the forum holds."""
+from forums/forum.html so the forum's own view does not change:
+{% load forum_meetings %}{% forum_meetings_panel forum attention.forum_action_items %}. One query (the next
+meeting) beyond the items the needs-attention list already read."""
 
 from django import template
 
@@ -11,12 +12,13 @@ register = template.Library()
 
 
 @register.inclusion_tag("forums/meetings/_forum_panel.html")
-def forum_meetings_panel(forum):
+def forum_meetings_panel(forum, items=None):
+    """`items`: the forum's open action items already read by forum_needs_attention (no second query)."""
     return {
         "panel": {
             "forum": forum,
             "next": next_meeting(forum=forum),
-            "items": forum_open_action_items(forum=forum, limit=5),
+            "items": forum_open_action_items(forum=forum, limit=5, items=items),
         }
     }
 

@@ -115,3 +115,42 @@ def test_small_counts_are_never_published(demo):
     for code in ("52.02.01", "52.02", "52"):
         assert public_figures(area=demo["areas"][code])["meetings_held"] == "<5"
     assert public_figures(area=None)["meetings_held"] == "<5"
+
+
+def test_cached_figures_follow_every_write(mworld, django_capture_on_commit_callbacks):
+    """Warm the section's figures, write through each service, read again: the change is visible at once."""
+    from forums.meetings import services
+
+    from .conftest import wita
+
+    users, area = mworld["users"], mworld["areas"]["52.02.01"]
+    fac, meeting = users["fasilitator_jago"], mworld["meetings"]["desa"]
+    state = {}
+
+    def write_attendance():
+        services.attendance_record(meeting=meeting, actor=fac, counts={"female": 2, "male": 1, "adults": 3})
+
+    def write_item():
+        decision = services.decision_add(meeting=meeting, actor=fac, text="Keputusan.")
+        state["item"] = services.action_item_add(decision=decision, actor=fac, title="Tugas baru",
+                                                 owner_ids=[users["kader_jago"].pk], due_on=wita(3).date())  # fmt: skip
+
+    def write_done():
+        services.action_item_transition(item_id=state["item"].pk, actor=fac, action="done", note="Selesai.")
+
+    def write_proposal():
+        services.proposal_submit(forum=meeting.forum, actor=fac, title="Usulan baru", description="Kelas parenting.",
+                                 estimated_cost_idr=1000)  # fmt: skip
+
+    steps = [
+        (write_attendance, lambda f: f["meetings_held"]),
+        (write_item, lambda f: f["action_items"]["open"]),
+        (write_done, lambda f: f["action_items"]["done"]),
+        (write_proposal, lambda f: f["proposals"]["submitted"]),
+    ]
+    for write, read in steps:
+        before = read(figures(area=area))
+        assert read(figures(area=area)) == before  # warm
+        with django_capture_on_commit_callbacks(execute=True):
+            write()
+        assert read(figures(area=area)) == before + 1, write.__name__
