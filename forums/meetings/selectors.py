@@ -42,8 +42,18 @@ def today() -> dt.date:
 # --- meetings --------------------------------------------------------------------------------------------
 
 
+def valid_pk(pk) -> bool:
+    """An id the database can hold (a 64-bit integer): anything else is simply not found, never a 500."""
+    try:
+        return -(2**63) < int(pk) < 2**63
+    except (TypeError, ValueError):
+        return False
+
+
 def meeting_get(*, user, pk) -> Meeting:
     """A meeting the person can see (NotFound otherwise), with its forum and area."""
+    if not valid_pk(pk):
+        raise NotFound(_("This meeting does not exist or you cannot see it."))
     meeting = (
         Meeting.objects.select_related("forum__area", "created_by", "attendance", "minutes_post__thread")
         .filter(pk=pk)
@@ -302,6 +312,8 @@ def my_action_items_home_panel(*, request):
 
 
 def proposal_get(*, user, pk) -> Proposal:
+    if not valid_pk(pk):
+        raise NotFound(_("This proposal does not exist or you cannot see it."))
     proposal = Proposal.objects.select_related("forum__area", "village").filter(pk=pk).first()
     if proposal is None or VIEW not in forum_perms(user=user, forum=proposal.forum):
         if proposal is not None and _reads_village_forum(user=user, proposal=proposal):

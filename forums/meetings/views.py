@@ -272,7 +272,9 @@ def meeting_url(meeting):
 
 @login_required
 def action_item_new(request, pk):
-    decision = Decision.objects.select_related("meeting").filter(pk=pk).first()
+    decision = (
+        Decision.objects.select_related("meeting").filter(pk=pk).first() if selectors.valid_pk(pk) else None
+    )
     if decision is None:
         from django.http import Http404
 

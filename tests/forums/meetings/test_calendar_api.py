@@ -137,3 +137,15 @@ def test_api_action_item_filters(decided, token_for, client):
     assert row["raised_to"] == "52.02.01.2013" and row["overdue"] is True
     r = client.get("/api/v1/action-items?status=nope", HTTP_AUTHORIZATION=token_for(users["kader_jago"]))
     assert r.status_code == 422 and "status" in r.json()["errors"]
+
+
+def test_ids_beyond_64_bits_are_not_found(mworld, token_for, client):
+    huge = 2**70
+    auth = {"HTTP_AUTHORIZATION": token_for(mworld["users"]["fasilitator_jago"])}
+    assert client.get(f"/api/v1/meetings/{huge}", **auth).status_code in (404, 422)
+    r = client.post(f"/api/v1/action-items/{huge}/transitions", {"action": "done", "note": "x"},
+                    content_type="application/json", **auth)  # fmt: skip
+    assert r.status_code in (404, 422)
+    web = login(mworld["users"]["fasilitator_jago"])
+    for url in (f"/forums/m/{huge}/", f"/forums/d/{huge}/action-items/new/", f"/forums/action-items/{huge}/"):
+        assert web.get(url).status_code == 404, url
