@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from portal.core.workdays import WITA, local_date
 
+from ..models import Post, Thread
 from ..services import forum_ensure
 from . import services
 from .models import ActionItem, ActionItemEvent, Meeting, Proposal
@@ -321,7 +322,13 @@ def seed(context) -> None:
         services.attendance_record(
             meeting=meeting, actor=actor, counts=dict(zip(names, attendance, strict=True))
         )
-        services.minutes_save(meeting=meeting, actor=actor, body=minutes, publish=True)
+        meeting = services.minutes_save(meeting=meeting, actor=actor, body=minutes, publish=True)
+        # The minutes were posted the evening of the meeting, not today (the thread list is by activity).
+        posted = starts_at + dt.timedelta(hours=6)
+        Post.objects.filter(pk=meeting.minutes_post_id).update(created_at=posted)
+        Thread.objects.filter(pk=meeting.minutes_post.thread_id).update(
+            created_at=posted, last_post_at=posted
+        )
         for text, items in decisions:
             decision = services.decision_add(meeting=meeting, actor=actor, text=text)
             for what, owners, agency, due_in, state, note in items:

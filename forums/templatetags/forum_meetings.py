@@ -41,7 +41,7 @@ def meetings_chart_rows(section, kind):
     if kind == "quarters":
         return [(r["quarter"], r["held"]) for r in section["by_quarter"]]
     if kind == "areas":
-        return [(r["name"], r["meetings_held"]) for r in section["breakdown"]]
+        return [(r["name"], r["meetings_held"]) for r in section["breakdown"] if r["meetings_held"]]
     if kind == "attendance":
         a = section["attendance"]
         return [
