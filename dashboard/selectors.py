@@ -33,13 +33,13 @@ from django.utils.translation import gettext as _
 from portal.agencies.models import Agency, Service
 from portal.areas.models import Area, Level
 from portal.areas.selectors import area_ancestors, area_get, areas_within_q
+from portal.core import suppression
 from portal.core.errors import NotFound
 from portal.core.workdays import WITA, is_working_day, start_of_day
 from portal.people.models import OVERSEER_ROLES, Membership
 from referrals.models import ChildCase, Referral, Status
 from referrals.selectors import overdue_q
 
-from . import suppression
 from .models import CalendarDay
 
 # The statuses the dashboard counts: every status a sent referral can be in (drafts are not referrals yet).

@@ -8,13 +8,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from portal.agencies.models import Service
+from portal.core.charts import bar_chart, line_chart
 from portal.core.errors import InvalidInput
 from portal.core.reporting import report_sections
 from referrals.models import Status
 from referrals.selectors import cases_for_team
 
 from . import exports
-from .charts import bar_chart, line_chart
 from .forms import IndicatorFilterForm
 from .selectors import (
     KEY_NEEDS,

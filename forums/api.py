@@ -303,3 +303,13 @@ def thread_case_unlink(request, thread_id: int):
     thread = selectors.thread_get(user=request.user, pk=thread_id)
     services.thread_unlink_case(thread=thread, actor=request.user)
     return thread_detail_out(selectors.thread_get(user=request.user, pk=thread_id))
+
+
+def _add_meetings():
+    # Meetings, minutes and action items (forums/meetings/api.py) share the forums' mount point.
+    from .meetings.api import router as meetings_router
+
+    router.add_router("", meetings_router)
+
+
+_add_meetings()

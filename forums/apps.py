@@ -41,3 +41,28 @@ class ForumsConfig(AppConfig):
         register_panel("case", "forums", forum_case_panel, order=10)
         # News of referrals in the threads about their case (forums/case_updates.py).
         referral_changed.connect(on_referral_changed, dispatch_uid="forums.case_updates")
+        self._ready_meetings()
+
+    def _ready_meetings(self):
+        """Meetings, action items and proposals (forums/meetings/): their panels, section and demo."""
+        from portal.areas.panels import register_area_panel
+        from portal.core.demo import register_demo_seeder
+        from portal.core.home import register_home_panel
+        from portal.core.navigation import register_section
+        from portal.core.reporting import register_report_section
+
+        from .meetings import demo as meetings_demo
+        from .meetings.reporting import SECTION
+        from .meetings.selectors import action_items_area_panel, my_action_items_home_panel
+
+        register_demo_seeder("meetings", meetings_demo.seed, order=15)
+        register_section(
+            url_name="forums:action_items",
+            title=_("My action items"),
+            description=_("What the forum meetings asked you to do, and by when."),
+            audience="member",
+            order=15,
+        )
+        register_home_panel("action_items", my_action_items_home_panel, order=10)
+        register_area_panel("action_items", action_items_area_panel, order=20)
+        register_report_section(SECTION)

@@ -42,7 +42,13 @@ class ThreadForm(TokenForm):
     title = forms.CharField(
         label=_("Title"), required=False, widget=forms.TextInput(attrs={"maxlength": TITLE_MAX})
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=ThreadKind.choices, initial=ThreadKind.DISCUSSION)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[
+            c for c in ThreadKind.choices if c[0] != ThreadKind.MEETING
+        ],  # minutes are posted by meetings
+        initial=ThreadKind.DISCUSSION,
+    )
     case = forms.CharField(
         label=_("Case code"),
         required=False,
@@ -57,7 +63,9 @@ class ThreadForm(TokenForm):
         kinds = [
             c
             for c in ThreadKind.choices
-            if (c[0] != ThreadKind.ANNOUNCEMENT or can_announce) and (c[0] != ThreadKind.CASE or can_case)
+            if c[0] != ThreadKind.MEETING
+            and (c[0] != ThreadKind.ANNOUNCEMENT or can_announce)
+            and (c[0] != ThreadKind.CASE or can_case)
         ]
         self.fields["kind"].choices = kinds
         if not can_case:

@@ -53,6 +53,7 @@ class ThreadKind(models.TextChoices):
     DISCUSSION = "discussion", _("Discussion")
     CASE = "case", _("Case")
     ANNOUNCEMENT = "announcement", _("Announcement")
+    MEETING = "meeting", _("Meeting")  # the minutes of a meeting, posted by forums.meetings (not by hand)
 
 
 class Thread(models.Model):
@@ -274,3 +275,7 @@ class ForumUser(models.Model):
 
     def __str__(self):
         return f"{self.user_id} read {self.forum_id} at {self.marked_read_at}"
+
+
+# Meetings, minutes, decisions, action items and proposals extend the forum's domain (forums/meetings/).
+from .meetings.models import *  # noqa: E402, F403

@@ -122,7 +122,10 @@ def mark_unread(threads, *, cutoff) -> None:
 
 
 def forum_needs_attention(*, forum: Forum) -> dict:
-    """Escalated threads not yet resolved, and (from the referrals app) overdue referrals raised here."""
+    """Escalated threads not yet resolved, overdue action items of the forums below raised here (meetings), and
+    (from the referrals app) overdue referrals raised here."""
+    from .meetings.selectors import forum_action_items, needs_attention_action_items
+
     threads = list(
         Thread.objects.filter(forum=forum, escalated_from__isnull=False, resolved_at__isnull=True)
         .select_related("escalated_from__forum__area")
@@ -135,7 +138,13 @@ def forum_needs_attention(*, forum: Forum) -> dict:
         needs_attention_for_area = None
     if needs_attention_for_area is not None:
         referrals = list(needs_attention_for_area(area=forum.area))
-    return {"threads": threads, "referrals": referrals}
+    items = forum_action_items(forum=forum)  # one query for this list and the page's meetings panel
+    return {
+        "threads": threads,
+        "referrals": referrals,
+        "action_items": needs_attention_action_items(forum=forum, items=items),
+        "forum_action_items": items,
+    }
 
 
 def thread_posts(*, thread: Thread, page: int) -> list[Post]:

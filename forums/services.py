@@ -265,7 +265,7 @@ def thread_create(
             clean[field] = func()
         except InvalidInput as exc:
             errors.update(exc.errors)
-    if kind not in ThreadKind.values:
+    if kind not in ThreadKind.values or kind == ThreadKind.MEETING:  # meeting threads come from minutes
         errors["kind"] = [_("Choose a discussion, a case or an announcement.")]
     elif kind == ThreadKind.ANNOUNCEMENT and MODERATE not in forum_perms(user=author, forum=forum):
         raise Forbidden(_("Only the forum's facilitators can post announcements."))
@@ -771,7 +771,7 @@ def thread_escalate(*, thread: Thread, actor, note: str, client_token: str = "")
             author=actor,
             title=thread.title,
             body=note,
-            kind=thread.kind if thread.kind != ThreadKind.ANNOUNCEMENT else ThreadKind.DISCUSSION,
+            kind=thread.kind if thread.kind == ThreadKind.CASE else ThreadKind.DISCUSSION,
             case_code=thread.case_code,
             client_token=client_token[:64],
             escalated_from=locked,

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .meetings.urls import urlpatterns as meeting_urlpatterns
 
 app_name = "forums"
 urlpatterns = [
@@ -30,3 +31,4 @@ urlpatterns = [
     path("p/<int:pk>/hide/", views.post_hide, name="post_hide"),
     path("p/<int:pk>/unhide/", views.post_unhide, name="post_unhide"),
 ]
+urlpatterns += meeting_urlpatterns  # meetings, action items, proposals, calendars (forums/meetings/)

@@ -13,6 +13,7 @@ from django.views.i18n import set_language as django_set_language
 
 from portal.people.services import user_set_language
 
+from .home import home_panels
 from .selectors import home_sections
 
 logger = logging.getLogger("pelita.health")
@@ -70,7 +71,11 @@ def set_language(request):
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"sections": home_sections(user=request.user, badges=True)})
+    return render(
+        request,
+        "core/home.html",
+        {"sections": home_sections(user=request.user, badges=True), "panels": home_panels(request=request)},
+    )
 
 
 def not_found(request, *args, **kwargs):

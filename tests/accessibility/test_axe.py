@@ -75,6 +75,24 @@ def _targets():
             ("dukcapil_loteng_1", f"/cases/referrals/{referral.pk}/"),
         ]
     targets.append(("dukcapil_loteng_1", "/cases/inbox/"))
+    from forums.meetings.models import ActionItem, Meeting
+
+    meeting = Meeting.objects.filter(forum__area__code="52.02.01.2013", status="held").order_by("pk").first()
+    item = ActionItem.objects.filter(forum__area__code="52.02.01.2013").order_by("pk").first()
+    targets += [
+        ("fasilitator_jago", "/forums/f/52.02.01.2013/meetings/"),
+        ("fasilitator_jago", "/forums/f/52.02.01.2013/meetings/new/"),
+        ("fasilitator_jago", "/forums/f/52.02.01.2013/proposals/"),
+        ("fasilitator_jago", "/forums/action-items/"),
+    ]
+    if meeting is not None:
+        targets += [
+            ("fasilitator_jago", f"/forums/m/{meeting.pk}/"),
+            ("fasilitator_jago", f"/forums/m/{meeting.pk}/attendance/"),
+            ("fasilitator_jago", f"/forums/m/{meeting.pk}/decisions/new/"),
+        ]
+    if item is not None:
+        targets.append(("fasilitator_jago", f"/forums/action-items/{item.pk}/"))
     with contextlib.suppress(NoReverseMatch):
         targets.append(("koordinator_ntb", reverse("dashboard:index")))
     return targets

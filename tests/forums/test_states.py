@@ -127,6 +127,21 @@ def _fill(route: str, threads, posts, flag, people):
         return [sub(route, code=c) for c in sorted(codes)]
     if params == ["username"]:
         return [sub(route, username=n) for n in (*people, "nobody", "a" * 200)]
+    # Meetings (forums/meetings/): every object of the kind the route names, and one that does not exist.
+    from forums.meetings.models import ActionItem, Decision, Meeting, Proposal
+
+    meeting_kinds = {
+        "/forums/m/": Meeting,
+        "/forums/d/": Decision,
+        "/forums/action-items/": ActionItem,
+        "/forums/proposals/": Proposal,
+    }
+    for start, model in meeting_kinds.items():
+        if route.startswith(start) and params == ["pk"]:
+            pks = list(model.objects.values_list("pk", flat=True)[:5])
+            return [sub(route, pk=pk) for pk in pks] + [sub(route, pk=10**20)]
+    if params == ["token"]:
+        return [sub(route, token=t) for t in ("not-a-token", "x" * 300)]
     raise AssertionError(f"{route}: parameters {params} are not covered by this table; extend _fill")
 
 

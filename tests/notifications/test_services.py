@@ -27,6 +27,11 @@ SAMPLE = {
     "agency": "Dinas Dukcapil Kab. Lombok Tengah",
     "title": "Kelas parenting di Desa Jago",
     "person": "Lalu Ahmad",
+    # forum meetings
+    "when": "5 Des 2026 09:00 WITA",
+    "item": "Data anak PMI tanpa KIA",
+    "due": "12 Des 2026",
+    "year": "2027",
 }
 
 

@@ -6,7 +6,7 @@ or more); a cell is protected when such a table gives it another value."""
 import itertools
 import random
 
-from dashboard.suppression import Equation, display, is_small, suppress
+from portal.core.suppression import Equation, display, is_small, suppress
 
 
 def table(rows: list[list[int]]):

@@ -1,5 +1,7 @@
-"""Charts drawn on the server as small, accessible SVG (no JavaScript): the geometry is computed here, the
-markup is in templates/dashboard/charts/. Each chart has a <title>, a description and the data table behind it."""
+"""Charts drawn on the server as small, accessible SVG (no JavaScript): the geometry is computed here (in the
+platform, so every product's report section draws the same charts), the markup is in the dashboard app's
+templates/dashboard/charts/ (bars.html, line.html), which a section's template includes. Each chart has a <title>,
+a description and the data table behind it."""
 
 from dataclasses import dataclass, field
 
