@@ -21,6 +21,7 @@ urlpatterns = [
     path("cases/", include("referrals.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("commitments/", include("commitments.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("cms.urls")),
