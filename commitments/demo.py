@@ -76,17 +76,94 @@ LINES = [
 ]  # fmt: skip
 
 
+def _demo_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF with these lines of text (Helvetica): the demo's stand-in for a scanned regulation."""
+
+    def esc(text):
+        return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").encode("latin-1", "replace")
+
+    stream = b"BT /F1 12 Tf 56 780 Td 16 TL " + b" ".join(b"(" + esc(t) + b") '" for t in lines) + b" ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+DOCUMENTS = {
+    "400/10/BP3AKB": [
+        "GUBERNUR NUSA TENGGARA BARAT",
+        "SURAT EDARAN NOMOR 400/10/BP3AKB, 18 Januari 2017",
+        "tentang Perlindungan Anak Buruh Migran",
+        "",
+        "Contoh dokumen demo Pelita (bukan salinan resmi).",
+        "1. Koordinasi para pihak provinsi dan kabupaten/kota untuk layanan dasar anak buruh migran:",
+        "   BSM/KIP, BPJS Kesehatan/KIS, PKH dan akta kelahiran gratis.",
+        "2. Kebijakan dan perencanaan anggaran yang responsif, termasuk penggunaan Dana Desa.",
+        "3. Penguatan forum warga dan forum multipihak berjenjang dari dusun sampai provinsi.",
+    ],
+    "5 Tahun 2025": [
+        "PERATURAN DESA JAGO NOMOR 5 TAHUN 2025",
+        "tentang Perlindungan Anak Pekerja Migran di Desa Jago",
+        "",
+        "Contoh dokumen demo Pelita (bukan salinan resmi).",
+    ],
+}
+
+
+def _kabupaten_coordinator(context):
+    """koordinator_loteng: the coordinator of Kab. Lombok Tengah, who follows its villages' commitments."""
+    from django.contrib.auth import get_user_model
+
+    from portal.people.models import Role
+    from portal.people.services import membership_add
+
+    User = get_user_model()
+    user = User.objects.filter(username="koordinator_loteng").first()
+    if user is None:
+        user = User(
+            username="koordinator_loteng",
+            display_name="Lalu Sahnun (koordinator kabupaten)",
+            email="koordinator_loteng@pelita.local",
+        )
+        user.set_password(context["password"])
+        user.save()
+        context.setdefault("created_users", []).append(user.username)
+    membership_add(user=user, area=context["areas"][LOTENG], role=Role.COORDINATOR)
+    context["users"][user.username] = user
+    return user
+
+
 def seed(context) -> None:
     areas, users = context["areas"], context["users"]
+    _kabupaten_coordinator(context)
     services = {s.slug: s for s in Service.objects.all()}
     admin = users["admin"]
     for code, who, kind, number, title, body, date, slugs, status, published, summary in POLICIES:
         if Policy.objects.filter(area_code=code, title=title).exists():
             continue
+        document = None
+        if number in DOCUMENTS:
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            name = number.replace("/", "-").replace(" ", "-") + ".pdf"
+            document = SimpleUploadedFile(name, _demo_pdf(DOCUMENTS[number]), content_type="application/pdf")
         policy = policy_create(
             actor=users.get(who, admin), area=areas[code], kind=kind, number=number, title=title,
             issuing_body=body, issued_on=date, status=status, services=[services[s] for s in slugs if s in services],
-            summary=summary,
+            summary=summary, document=document,
         )  # fmt: skip
         if published:
             policy_publish(actor=admin, policy=policy)
