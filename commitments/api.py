@@ -16,7 +16,7 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from portal.agencies.models import Service
 from portal.areas.selectors import area_get
@@ -178,7 +178,7 @@ def create_commitment(request, payload: CommitmentIn):
             issued_on=payload.issued_on, issuing_body=payload.issuing_body, status=payload.status,
             services=found, summary=payload.summary, request=request,
         )  # fmt: skip
-        return 201, policy_item(policy)
+        return Status(201, policy_item(policy))
     _require(errors, payload, "title", "year", "source", "planned_idr")
     if payload.source and payload.source not in FundSource.values:
         errors["source"] = [_("One of: %(v)s") % {"v": ", ".join(FundSource.values)}]
@@ -202,7 +202,7 @@ def create_commitment(request, payload: CommitmentIn):
             for k, v in exc.errors.items()
         }
         raise InvalidInput(exc.message, errors=renamed) from exc
-    return 201, line_item(line)
+    return Status(201, line_item(line))
 
 
 @router.get("/public/commitments", auth=None, summary="Public roll-up of commitments")

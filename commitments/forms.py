@@ -14,9 +14,10 @@ class RupiahField(forms.CharField):
     """Whole rupiah typed the Indonesian way ('12.500.000', 'Rp 12.500.000' or '12500000') -> int."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 30)
         super().__init__(*args, **kwargs)
-        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off", "placeholder": "12.500.000"})
+        self.widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "off", "placeholder": "12.500.000", "maxlength": "30"}
+        )
 
     def to_python(self, value):
         value = super().to_python(value)
