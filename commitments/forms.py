@@ -45,7 +45,7 @@ def _services_field():
 
 class BudgetLineForm(forms.Form):
     year = forms.IntegerField(label=_("Fiscal year"), min_value=2000, max_value=2100)
-    source = forms.ChoiceField(label=_("Source"), choices=FundSource.choices)
+    source = forms.ChoiceField(label=_("Fund source"), choices=FundSource.choices)
     activity = forms.CharField(label=_("Activity"), max_length=300)
     activity_code = forms.CharField(
         label=_("Activity code"), max_length=40, required=False,

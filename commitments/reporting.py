@@ -41,7 +41,7 @@ def export_tables(figures: dict) -> list:
             figures["idr_per_child"] if figures["idr_per_child"] is not None else "",
         ],
     ]
-    sources = [[_("Source"), _("Planned (Rp)"), _("Realised (Rp)"), _("Realisation rate"), _("Lines")]]
+    sources = [[_("Fund source"), _("Planned (Rp)"), _("Realised (Rp)"), _("Realisation rate"), _("Lines")]]
     for row in figures["by_source_detail"]:
         sources.append([str(FundSource(row["source"]).label), row["planned_idr"], row["realised_idr"],
                         format_rate(row["realisation_permille"]), row["lines"]])  # fmt: skip

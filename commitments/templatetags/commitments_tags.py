@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 
 from .. import classification
 from ..models import FundSource
@@ -9,8 +10,8 @@ register = template.Library()
 
 @register.filter
 def rupiah(value) -> str:
-    """12500000 -> 'Rp 12.500.000' (integer rupiah; '–' for none)."""
-    return format_idr(value)
+    """12500000 -> 'Rp 12.500.000' (integer rupiah; '–' for none), kept on one line."""
+    return format_html('<span class="idr">{}</span>', format_idr(value))
 
 
 @register.filter
