@@ -17,6 +17,7 @@ Rules (the page and README say the same):
   more, not withheld)."""
 
 import datetime as dt
+import logging
 from collections import defaultdict
 
 from django.core.cache import cache
@@ -33,6 +34,7 @@ from .models import BudgetLine, FundSource, Policy, PolicyStatus
 from .money import per_head, rate_permille
 from .permissions import user_records_area
 
+logger = logging.getLogger("pelita.commitments")
 TREND_YEARS = 5
 ROLLUP_CACHE_SECONDS = 5 * 60
 VERSION_KEY = "commitments:version"
@@ -47,18 +49,27 @@ def current_year() -> int:
 # --- the cache version -----------------------------------------------------------------------------------------
 
 
-def data_version() -> str:
-    version = cache.get(VERSION_KEY)
+def _cache(method, *args):
+    """A cache that is down costs the figures' queries, never an error page."""
+    try:
+        return getattr(cache, method)(*args)
+    except Exception:
+        logger.warning("commitments: cache unavailable", exc_info=True)
+        return None
+
+
+def data_version() -> str | None:
+    """The roll-ups' cache version; None when the cache is down (then nothing is cached)."""
+    version = _cache("get", VERSION_KEY)
     if version is None:
-        version = str(int(timezone.now().timestamp() * 1000))
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY, version)
-    return str(version)
+        _cache("add", VERSION_KEY, str(int(timezone.now().timestamp() * 1000)), None)
+        version = _cache("get", VERSION_KEY)
+    return None if version is None else str(version)
 
 
 def bump_version() -> None:
     """Called after every committed write (services.py): cached roll-ups are recomputed."""
-    cache.set(VERSION_KEY, str(int(timezone.now().timestamp() * 1000)), None)
+    _cache("set", VERSION_KEY, str(int(timezone.now().timestamp() * 1000)), None)
 
 
 # --- policies in force ---------------------------------------------------------------------------------------
@@ -253,6 +264,19 @@ def _village_counts(area: Area | None, length: int | None) -> tuple[int, dict]:
     return sum(by_prefix.values()), by_prefix
 
 
+def _children_counts(area: Area | None, child_codes: list[str], public: bool) -> dict | None:
+    """The children registered per subtree (portal.core.reporting's "children_registered"), cached for five
+    minutes on their own: a commitments write recomputes the budgets, not these (one GROUP BY over every case of
+    a province, the slowest query of a roll-up at national scale)."""
+    key = f"commitments:children:v1:{area.code if area else '-'}:{int(public)}"
+    counts = _cache("get", key)
+    if counts is None:
+        counts = area_count("children_registered", area=area, child_codes=child_codes, public=public)
+        if counts is not None:
+            _cache("set", key, counts, ROLLUP_CACHE_SECONDS)
+    return counts
+
+
 def _public_policies(area: Area | None, limit: int = 50) -> list[dict]:
     """Published policies of the subtree and of the areas above it, newest first (links for anyone)."""
     q = Q(published_at__isnull=False) & ~Q(status=PolicyStatus.DRAFT)
@@ -291,7 +315,7 @@ def rollup(*, area: Area | None, year: int, public: bool = False) -> dict:
             t[0], t[1], t[2] = t[0] + p, t[1] + r, t[2] + n
     with_policy, policy_by_prefix, policy_codes = _policy_villages(area, year, length)
     villages, villages_by_prefix = _village_counts(area, length)
-    kids = area_count("children_registered", area=area, child_codes=[c.code for c in children], public=public)
+    kids = _children_counts(area, [c.code for c in children], public)
     kids_total = kids["total"] if kids else None
     kids_by = kids["by_code"] if kids else {}
 
@@ -380,11 +404,14 @@ def rollup(*, area: Area | None, year: int, public: bool = False) -> dict:
 
 def rollup_cached(*, area: Area | None, year: int, public: bool = False) -> dict:
     """rollup(), cached until a commitment changes (services bump the version) and for at most five minutes."""
-    key = f"commitments:rollup:v1:{data_version()}:{area.code if area else '-'}:{year}:{int(public)}"
-    data = cache.get(key)
+    version = data_version()
+    if version is None:
+        return rollup(area=area, year=year, public=public)
+    key = f"commitments:rollup:v1:{version}:{area.code if area else '-'}:{year}:{int(public)}"
+    data = _cache("get", key)
     if data is None:
         data = rollup(area=area, year=year, public=public)
-        cache.set(key, data, ROLLUP_CACHE_SECONDS)
+        _cache("set", key, data, ROLLUP_CACHE_SECONDS)
     return data
 
 

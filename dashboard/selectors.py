@@ -703,7 +703,10 @@ def children_registered_counts(*, area: Area | None, child_codes: list[str], pub
     Exact for coordinators (one GROUP BY on the case's area code prefix); for anyone, the suppressed figures of the
     public indicators ("<5", None for a withheld count; None for a desa, which is never published)."""
     if public:
-        nodes = public_dataset()["nodes"]
+        try:
+            nodes = public_dataset()["nodes"]
+        except Exception:  # a cache that is down: compute them, never an error page
+            nodes = _public_dataset()["nodes"]
         zero = 0
 
         def shown(code):
