@@ -100,6 +100,14 @@ def test_coordinator_enters_a_line_imports_a_file_and_sees_the_rollup(
     assert "Rp 536.750.000" in page.locator(".c-figures").first.inner_text()
     page.screenshot(path=str(artifacts_dir / "commitments-5-kabupaten-after.png"), full_page=True)
 
+    # The dashboard's commitments section says the same, styled like the commitments pages.
+    page.goto(f"{asgi_server}/dashboard/?area=52.02")
+    section = page.locator("#h-commitments").locator("xpath=..")
+    assert "Rp 536.750.000" in section.inner_text()
+    assert section.locator(".c-figures").evaluate("e => getComputedStyle(e).display") == "grid"
+    _no_sideways_scroll(page)
+    section.screenshot(path=str(artifacts_dir / "commitments-5b-dashboard-section.png"))
+
     # The same without logging in.
     anon = browser.new_context(viewport={"width": 360, "height": 780}).new_page()
     anon.goto(f"{asgi_server}/commitments/a/52.02/")
