@@ -159,3 +159,11 @@ def test_the_openapi_document_lists_the_operations(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert {"get", "post"} <= set(paths["/api/v1/commitments"])
     assert "get" in paths["/api/v1/public/commitments"]
+
+
+def test_area_codes_that_cannot_be_codes_are_404_never_5xx(seeded, client, token_for):
+    auth = token_for(seeded["users"]["koordinator_ntb"])
+    for bad in ("%00", "52%00", "52.02'--", "x" * 200, "%F0%9F%98%80"):
+        assert client.get(f"/api/v1/public/commitments?area={bad}").status_code == 404
+        assert client.get(f"/api/v1/commitments?area={bad}", HTTP_AUTHORIZATION=auth).status_code == 404
+        assert client.get(f"/commitments/a/{bad}/").status_code in (404,)
