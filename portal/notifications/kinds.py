@@ -17,6 +17,8 @@ KINDS = {
     "referral.withdrawn": _("Referral %(case)s (%(service)s) was withdrawn"),
     "referral.message": _("New message on referral %(case)s (%(service)s)"),
     "referral.overdue": _("Referral %(case)s (%(service)s, %(agency)s) is overdue"),
+    "agency.liaison_added": _("%(person)s is now a liaison of %(agency)s"),
+    "agency.liaison_removed": _("%(person)s is no longer a liaison of %(agency)s"),
     "story.review": _("“%(title)s” was sent to you for review"),
     "story.approved": _("“%(title)s” was approved"),
     "story.rejected": _("“%(title)s” was sent back for changes"),
@@ -37,6 +39,8 @@ KIND_LABELS = {
     "referral.withdrawn": _("A referral to my agency is withdrawn"),
     "referral.message": _("A message on a referral I am on"),
     "referral.overdue": _("A referral raised to my forum as overdue"),
+    "agency.liaison_added": _("A liaison is appointed to my agency (or I am)"),
+    "agency.liaison_removed": _("A liaison of my agency is removed (or I am)"),
     "story.review": _("A story is sent to me for review"),
     "story.approved": _("My story is approved"),
     "story.rejected": _("My story is sent back for changes"),
@@ -46,5 +50,6 @@ KIND_LABELS = {
 KIND_GROUPS = {
     "forum": _("Forums"),
     "referral": _("Referrals"),
+    "agency": _("Agencies"),
     "story": _("Stories"),
 }
