@@ -70,7 +70,7 @@ def set_language(request):
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"sections": home_sections(user=request.user)})
+    return render(request, "core/home.html", {"sections": home_sections(user=request.user, badges=True)})
 
 
 def not_found(request, *args, **kwargs):
