@@ -9,6 +9,11 @@ class DashboardConfig(AppConfig):
 
     def ready(self):
         from portal.core.navigation import register_section
+        from portal.core.reporting import register_area_count
+
+        from .selectors import children_registered_counts
+
+        register_area_count("children_registered", children_registered_counts)
 
         register_section(
             url_name="dashboard:index",

@@ -693,3 +693,40 @@ def public_indicators(area_code: str | None = None) -> dict:
         "breakdown": breakdown,
         "computed_at": data["computed_at"],
     }
+
+
+# --- counts other products report against (portal.core.reporting.register_area_count) ----------------------
+
+
+def children_registered_counts(*, area: Area | None, child_codes: list[str], public: bool = False) -> dict:
+    """Children registered (all time) in the area's subtree (None: the country) and in each child subtree.
+    Exact for coordinators (one GROUP BY on the case's area code prefix); for anyone, the suppressed figures of the
+    public indicators ("<5", None for a withheld count; None for a desa, which is never published)."""
+    if public:
+        try:
+            nodes = public_dataset()["nodes"]
+        except Exception:  # a cache that is down: compute them, never an error page
+            nodes = _public_dataset()["nodes"]
+        zero = 0
+
+        def shown(code):
+            node = nodes.get(code)
+            if node is None:
+                return zero if len(code) <= KEC_LEN else None
+            return node["children_registered"]
+
+        return {"total": shown(area.code if area else ""), "by_code": {c: shown(c) for c in child_codes}}
+    qs = ChildCase.objects.order_by()
+    if area is not None:
+        qs = qs.filter(areas_within_q([area.code], field="area__code"))
+    by_code = dict.fromkeys(child_codes, 0)
+    total = 0
+    if child_codes:
+        length = len(child_codes[0])
+        for row in qs.annotate(k=Substr("area__code", 1, length)).values("k").annotate(n=Count("pk")):
+            total += row["n"]
+            if row["k"] in by_code and (len(row["k"]) == length):
+                by_code[row["k"]] += row["n"]
+    else:
+        total = qs.count()
+    return {"total": total, "by_code": by_code}

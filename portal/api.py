@@ -94,6 +94,7 @@ def on_http_error(request, exc):
 
 
 def _add_routers():
+    from commitments.api import router as commitments_router
     from dashboard.api import router as dashboard_router
     from forums.api import router as forums_router
     from portal.agencies.api import router as agencies_router
@@ -109,6 +110,7 @@ def _add_routers():
     api.add_router("", referrals_router)
     api.add_router("", notifications_router)
     api.add_router("", dashboard_router)
+    api.add_router("", commitments_router)
 
 
 _add_routers()

@@ -21,6 +21,7 @@ urlpatterns = [
     path("cases/", include("referrals.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("commitments/", include("commitments.urls")),
     # Wagtail's deliberate-error page ("failwhale") is switched off: every admin user could raise a 500 with it.
     path("admin/failwhale/", core_views.not_found, name="wagtailadmin_error_test_off"),
     path("admin/", include(wagtailadmin_urls)),

@@ -51,6 +51,11 @@ class Scale:
     bench_forum_threads: int  # threads in the benchmark's forum (Desa Jago)
     bench_thread_posts: int  # posts in the benchmark's thread
     notifications_per_person: int = 5
+    # Commitments: budget lines for every village of the country (None) or of the people villages only, over
+    # `commitment_years` fiscal years, about `lines_per_village_year` lines each; policies in a share of villages.
+    commitment_villages: int | None = 0
+    commitment_years: int = 3
+    lines_per_village_year: int = 3
 
 
 SCALES = {
@@ -63,6 +68,7 @@ SCALES = {
         referrals=1_200,
         bench_forum_threads=40,
         bench_thread_posts=120,
+        commitment_villages=24,
     ),
     "national": Scale(
         people_villages=None,
@@ -74,6 +80,7 @@ SCALES = {
         bench_forum_threads=600,
         bench_thread_posts=400,
         notifications_per_person=30,
+        commitment_villages=None,  # all 83,763 villages x 3 years
     ),
 }
 
@@ -226,6 +233,23 @@ SERVICE_WEIGHTS = {
     "parenting": 5,
     "perlindungan-anak": 3,
 }
+
+
+# Village budget activities for these children (activity, Permendagri 20/2018 sub-field, service, low, high Rp).
+VILLAGE_ACTIVITIES = [
+    ("Pelayanan akta kelahiran dan KIA keliling", "1.3", "akta-kelahiran", 2_000_000, 15_000_000),
+    ("Pendataan anak pekerja migran per dusun", "1.3", "kia", 1_000_000, 6_000_000),
+    ("Dukungan anak kembali bersekolah", "2.1", "kembali-sekolah", 5_000_000, 30_000_000),
+    ("Posyandu remaja dan pendaftaran BPJS PBI", "2.2", "bpjs-pbi", 2_000_000, 12_000_000),
+    ("Kelas pengasuhan bersama (community parenting)", "4.4", "parenting", 3_000_000, 20_000_000),
+    ("Konseling keluarga pekerja migran", "4.4", "puspaga", 1_500_000, 8_000_000),
+    ("Forum anak dan kader perlindungan anak", "3.4", "perlindungan-anak", 1_000_000, 10_000_000),
+]
+UPPER_ACTIVITIES = [
+    ("Akta kelahiran gratis jemput bola", "akta-kelahiran"),
+    ("Puspaga: konseling keluarga pekerja migran", "puspaga"),
+]
+COMMITMENT_SERVICES = ["akta-kelahiran", "kia", "kembali-sekolah", "bpjs-pbi", "parenting", "puspaga"]
 
 
 def _weighted(rng: random.Random, pairs):
@@ -916,6 +940,117 @@ class Generator:
         self.notification_models = [Notification]
         self.step(f"notifications: {table.count}", t)
 
+    # commitments ----------------------------------------------------------------------------------------
+
+    def commitments(self) -> None:
+        """Budget lines of every village (national: the 83,763 of the country) for the last three fiscal years,
+        each kabupaten's and province's own lines, village regulations in about 40% of the villages, and the
+        Governor's Circular Letter for NTB. Written straight to the tables (COPY on PostgreSQL)."""
+        from commitments.models import BudgetLine, FundSource, Policy
+
+        t = time.monotonic()
+        rng = self.rng
+        sc = self.scale
+        this_year = self.now.astimezone(dt.timezone(dt.timedelta(hours=8))).year
+        years = list(range(this_year - sc.commitment_years + 1, this_year + 1))
+        if sc.commitment_villages is None:
+            villages = list(
+                Area.objects.filter(level=Level.VILLAGE).order_by("code").values_list("id", "code")
+            )
+            uppers = list(
+                Area.objects.filter(level__in=[Level.PROVINCE, Level.REGENCY])
+                .order_by("code")
+                .values_list("id", "code")
+            )
+        else:
+            villages = [(v["id"], v["code"]) for v in self.people_villages[: sc.commitment_villages]]
+            codes = {c for _i, c in villages}
+            upper_codes = {c.split(".")[0] for c in codes} | {".".join(c.split(".")[:2]) for c in codes}
+            uppers = list(
+                Area.objects.filter(code__in=upper_codes).order_by("code").values_list("id", "code")
+            )
+        lines, links = Table(BudgetLine), Table(BudgetLine.services.through)
+        policies, policy_links = Table(Policy), Table(Policy.services.through)
+        services = [self.services[s] for s in COMMITMENT_SERVICES if s in self.services]
+        village_sources = [(FundSource.DANA_DESA, 60), (FundSource.ADD, 30), (FundSource.CSR_NGO, 10)]
+        source_of = _weighted(rng, village_sources)
+        link_rows: list[dict] = []
+        made = self.ago(400, 1)
+
+        def line_rows():
+            for area_id, code in villages:
+                for year in years:
+                    for _k in range(max(1, round(rng.gauss(sc.lines_per_village_year, 1)))):
+                        activity, field, slug, low, high = rng.choice(VILLAGE_ACTIVITIES)
+                        planned = rng.randrange(low, high, 250_000)
+                        realised = None
+                        if year < this_year or rng.random() < 0.6:
+                            realised = (
+                                planned - rng.randrange(0, planned // 3 + 1, 50_000)
+                                if rng.random() < 0.9
+                                else 0
+                            )
+                        (pk,) = lines.ids(1)
+                        link_rows.append(
+                            {"id": links.ids(1)[0], "budgetline_id": pk, "service_id": self.services[slug]}
+                        )
+                        yield {
+                            "id": pk, "area_id": area_id, "area_code": code, "year": year, "source": source_of(),
+                            "activity": activity, "activity_code": "", "field_code": field, "planned_idr": planned,
+                            "realised_idr": realised, "realised_on": dt.date(year, rng.randint(3, 12), rng.randint(1, 28)) if realised else None,
+                            "notes": "", "origin": "manual", "import_key": "", "created_at": made, "updated_at": made,
+                        }  # fmt: skip
+            for area_id, code in uppers:
+                source = FundSource.APBD_PROVINSI if "." not in code else FundSource.APBD_KABUPATEN
+                for year in years:
+                    for activity, slug in UPPER_ACTIVITIES:
+                        (pk,) = lines.ids(1)
+                        planned = rng.randrange(50_000_000, 400_000_000, 1_000_000)
+                        link_rows.append(
+                            {"id": links.ids(1)[0], "budgetline_id": pk, "service_id": self.services[slug]}
+                        )
+                        yield {
+                            "id": pk, "area_id": area_id, "area_code": code, "year": year, "source": source,
+                            "activity": activity, "planned_idr": planned, "realised_idr": planned * rng.randint(40, 100) // 100,
+                            "created_at": made, "updated_at": made, "origin": "manual", "import_key": "",
+                        }  # fmt: skip
+
+        lines.write(line_rows())
+        links.write(link_rows)
+        self.step(f"budget lines: {lines.count} ({len(villages)} villages x {len(years)} years)", t)
+
+        policy_link_rows = []
+
+        def policy_rows():
+            for area_id, code in villages:
+                if rng.random() >= 0.4:
+                    continue
+                (pk,) = policies.ids(1)
+                issued = dt.date(rng.choice(years[:-1] or years), rng.randint(1, 12), rng.randint(1, 28))
+                policy_link_rows.append(
+                    {"id": policy_links.ids(1)[0], "policy_id": pk, "service_id": rng.choice(services)}
+                )
+                yield {
+                    "id": pk, "area_id": area_id, "area_code": code, "kind": rng.choice(["perdes", "sk_kades"]),
+                    "number": f"{rng.randint(1, 12)} Tahun {issued.year}", "title": "Perlindungan Anak Pekerja Migran",
+                    "issued_on": issued, "issuing_body": "Kepala Desa", "status": "enacted", "summary": "",
+                    "document": "", "published_at": made, "created_at": made, "updated_at": made,
+                }  # fmt: skip
+            if PROVINCE in self.by_code:
+                (pk,) = policies.ids(1)
+                yield {
+                    "id": pk, "area_id": self.by_code[PROVINCE]["id"], "area_code": PROVINCE, "kind": "se_gubernur",
+                    "number": "400/10/BP3AKB", "title": "Perlindungan Anak Buruh Migran", "issued_on": dt.date(2017, 1, 18),
+                    "issuing_body": "Gubernur Nusa Tenggara Barat", "status": "enacted", "summary": "", "document": "",
+                    "published_at": made, "created_at": made, "updated_at": made,
+                }  # fmt: skip
+
+        policies.write(policy_rows())
+        policy_links.write(policy_link_rows)
+        self.counts.update(budget_lines=lines.count, policies=policies.count)
+        self.step(f"policies: {policies.count}", t)
+        self.commitment_models = [BudgetLine, BudgetLine.services.through, Policy, Policy.services.through]
+
 
 def generate(*, scale: str, password: str = DEFAULT_PASSWORD, areas_dir=None, log=print) -> LoadRun:
     """Generate the data for a scale once; a second call returns the marker of the first."""
@@ -926,6 +1061,8 @@ def generate(*, scale: str, password: str = DEFAULT_PASSWORD, areas_dir=None, lo
     if scale not in SCALES:
         raise LoadDataRefused(f"Unknown scale {scale!r}: choose one of {', '.join(SCALES)}.")
     done = LoadRun.objects.filter(scale=scale).first()
+    if done is not None and "budget_lines" not in done.counts:
+        return _top_up_commitments(done, areas_dir=areas_dir, log=log)
     if done is not None:
         log(
             f"{scale} load data already loaded on {done.finished_at:%Y-%m-%d %H:%M} (took {done.seconds:.0f}s)."
@@ -949,6 +1086,7 @@ def generate(*, scale: str, password: str = DEFAULT_PASSWORD, areas_dir=None, lo
         gen.cases()
         gen.threads()
         gen.notifications()
+        gen.commitments()
         from forums.models import Forum, ForumUserObjectPermission
 
         User = get_user_model()
@@ -965,6 +1103,7 @@ def generate(*, scale: str, password: str = DEFAULT_PASSWORD, areas_dir=None, lo
                 *gen.models_written,
                 *gen.forum_models,
                 *gen.notification_models,
+                *gen.commitment_models,
             ]  # fmt: skip
         )
         run = LoadRun.objects.create(
@@ -979,3 +1118,24 @@ def generate(*, scale: str, password: str = DEFAULT_PASSWORD, areas_dir=None, lo
     run.save(update_fields=["seconds"])
     log(f"Done in {run.seconds:.0f}s: " + ", ".join(f"{v} {k}" for k, v in gen.counts.items()))
     return run
+
+
+def _top_up_commitments(done: LoadRun, *, areas_dir, log) -> LoadRun:
+    """A database generated before commitments existed: add their lines and policies once, keep the rest."""
+    started = time.monotonic()
+    gen = Generator(scale=done.scale, password=done.info.get("password", DEFAULT_PASSWORD), log=log)
+    log(f"Adding commitments to the {done.scale} load data:")
+    gen.areas(areas_dir)
+    gen.services = dict(Service.objects.values_list("slug", "pk"))
+    with transaction.atomic():
+        gen.commitments()
+        reset_sequences(gen.commitment_models)
+        done.counts = {**done.counts, **gen.counts}
+        done.save(update_fields=["counts"])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE commitments_budgetline; ANALYZE commitments_policy")
+    log(
+        f"Done in {time.monotonic() - started:.0f}s: {gen.counts['budget_lines']} budget lines, {gen.counts['policies']} policies"
+    )
+    return done

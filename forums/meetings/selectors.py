@@ -350,9 +350,19 @@ def can_decide_proposals(*, user, forum: Forum) -> bool:
     return proposal_is_village(forum) and MODERATE in forum_perms(user=user, forum=forum)
 
 
-def accepted_proposals(*, area: Area, year: int) -> QuerySet[Proposal]:
+def accepted_proposal_get(*, pk: int) -> Proposal | None:
+    """One proposal accepted into a village plan, by id, or None (unknown or not accepted). The seam's lookup for
+    a budget line's link back to its proposal (commitments)."""
+    return (
+        Proposal.objects.filter(pk=pk, status=ProposalStatus.ACCEPTED)
+        .select_related("village", "forum__area")
+        .first()
+    )
+
+
+def accepted_proposals(*, area: Area, year: int | None) -> QuerySet[Proposal]:
     """The seam for the commitments app (budget lines link to accepted proposals): the proposals accepted into
-    the village plan (RKPDes) of `year` for every desa in `area`'s subtree (a desa, a kecamatan, ...), oldest
+    the village plan (RKPDes) of `year` (every year for None) for every desa in `area`'s subtree (a desa, a kecamatan, ...), oldest
     first. Each carries `title`, `description`, `estimated_cost_idr` (int rupiah), `plan_year`, `village`
     (Area), `forum` (Forum), `services` (prefetched Service rows) and `decided_at`. No personal data beyond the
     forum's name. No permission check: proposals accepted into a village plan are public information."""
@@ -360,7 +370,7 @@ def accepted_proposals(*, area: Area, year: int) -> QuerySet[Proposal]:
         Proposal.objects.filter(
             areas_within_q([area.code], field="village__code"),
             status=ProposalStatus.ACCEPTED,
-            plan_year=year,
+            **({"plan_year": year} if year is not None else {}),
         )
         .select_related("village", "forum__area")
         .prefetch_related("services")

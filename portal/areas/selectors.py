@@ -1,11 +1,19 @@
+import re
+
 from django.db.models import Q, QuerySet
 
 from portal.core.errors import NotFound
 
 from .models import Area, Level, ancestor_codes
 
+_CODE = re.compile(r"[0-9][0-9.]{0,31}")
+
 
 def area_get(*, code: str) -> Area:
+    """The area with this Kemendagri code; NotFound for none, and for text that cannot be a code (only digits and
+    dots, at most 32: a NUL byte or a megabyte of text never reaches the database)."""
+    if not isinstance(code, str) or not _CODE.fullmatch(code):
+        raise NotFound(_not_found_message(str(code)[:40]))
     try:
         return Area.objects.get(code=code)
     except Area.DoesNotExist:

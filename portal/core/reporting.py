@@ -42,3 +42,26 @@ def register_report_section(section: ReportSection) -> None:
 
 def report_sections() -> list[ReportSection]:
     return sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key))
+
+
+# --- counts per area that one product computes and another reports against ----------------------------------
+# E.g. the children registered per area (computed by the dashboard over the referrals' cases) that the
+# commitments section divides its budgets by, without commitments importing the dashboard or referrals.
+# A provider is `fn(*, area, child_codes, public) -> {"total": n, "by_code": {code: n}}` for the area's subtree
+# (area None: the whole country) and each of `child_codes` (subtrees below it); counts are int, or, when
+# `public` is true, already small-cell suppressed as the public indicators publish them ("<5", None).
+
+_AREA_COUNTS: dict[str, Callable[..., dict]] = {}
+
+
+def register_area_count(name: str, provider: Callable[..., dict]) -> None:
+    """Add (or replace) the provider of the count `name`."""
+    _AREA_COUNTS[name] = provider
+
+
+def area_count(name: str, *, area, child_codes=(), public: bool = False) -> dict | None:
+    """The count `name` for the area's subtree and its child subtrees, or None when no product provides it."""
+    provider = _AREA_COUNTS.get(name)
+    if provider is None:
+        return None
+    return provider(area=area, child_codes=list(child_codes), public=public)

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "forums",
     "referrals",
     "cms",
+    "commitments",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -274,6 +275,10 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 # Uploaded documents are checked by their content, not their name, and limited in size (portal.privacy.uploads).
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.privacy.uploads.SafeDocumentForm"
 PELITA_DOCUMENT_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Commitments' policy documents (until published) and budget evidence: outside MEDIA_ROOT, served only through
+# permission-checked views (commitments/storage.py). Budget imports are limited in size (commitments/imports.py).
+PELITA_PRIVATE_MEDIA_ROOT = Path(os.environ.get("PELITA_PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+PELITA_COMMITMENTS_IMPORT_MAX_BYTES = 2 * 1024 * 1024
 
 # Background work: Django's task framework backport, run inline unless configured otherwise.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -95,6 +95,15 @@ def _targets():
         targets.append(("fasilitator_jago", f"/forums/action-items/{item.pk}/"))
     with contextlib.suppress(NoReverseMatch):
         targets.append(("koordinator_ntb", reverse("dashboard:index")))
+    with contextlib.suppress(NoReverseMatch):
+        targets += [
+            ("koordinator_ntb", reverse("commitments:area", args=["52.02"])),
+            ("koordinator_ntb", reverse("commitments:area", args=["52.02.01.2013"])),
+            ("koordinator_ntb", reverse("commitments:line_new", args=["52.02.01.2013"])),
+            ("koordinator_ntb", reverse("commitments:import", args=["52.02.01.2013"])),
+            (None, reverse("commitments:area", args=["52"])),
+            (None, reverse("commitments:card", args=["52.02.01.2013"])),
+        ]
     return targets
 
 
