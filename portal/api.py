@@ -1,7 +1,7 @@
 """The JSON API v1 (API.md). Each app contributes a router; this module wires them, authentication and the
 error format: {"detail": ...} everywhere, 422 with {"detail", "errors": {field: [messages]}}."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -11,6 +11,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from portal.core.errors import InvalidInput, PelitaError
+from portal.core.inputguard import too_big_response
+from portal.core.schemas import GuardedParser, WitaRenderer
 
 
 class BearerAuth(HttpBearer):
@@ -36,6 +38,8 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=[BearerAuth(), SessionAuthCSRF()],
     docs_url="/docs",
+    parser=GuardedParser(),
+    renderer=WitaRenderer(),
 )
 
 
@@ -86,6 +90,11 @@ def on_403(request, exc):
 @api.exception_handler(AuthenticationError)
 def on_401(request, exc):
     return api.create_response(request, {"detail": _("Log in or send a valid bearer token.")}, status=401)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    return too_big_response(request)
 
 
 @api.exception_handler(HttpError)

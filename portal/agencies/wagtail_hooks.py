@@ -11,12 +11,13 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from portal.areas.models import Area, Level
 from portal.areas.permissions import user_can_manage_area
 from portal.core.backoffice import ScopedIndexView, register_backoffice_viewset
+from portal.core.forms import CleanInputMixin
 
 from .models import Agency, Service
 from .services import agency_create
 
 
-class AgencyForm(WagtailAdminModelForm):
+class AgencyForm(CleanInputMixin, WagtailAdminModelForm):
     liaisons = forms.ModelMultipleChoiceField(
         label=_("Liaisons"),
         queryset=get_user_model().objects.filter(is_active=True).order_by("username"),

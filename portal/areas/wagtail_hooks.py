@@ -8,12 +8,13 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from portal.core.backoffice import ScopedIndexView, add_service_errors, register_backoffice_viewset
 from portal.core.errors import PelitaError
+from portal.core.forms import CleanInputMixin
 
 from .models import Area, Level
 from .services import hamlet_create
 
 
-class HamletForm(WagtailAdminModelForm):
+class HamletForm(CleanInputMixin, WagtailAdminModelForm):
     class Meta:
         model = Area
         fields = ["parent", "name"]

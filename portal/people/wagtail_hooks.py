@@ -11,12 +11,13 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from portal.areas.permissions import user_can_manage_area
 from portal.core.backoffice import ScopedIndexView, register_backoffice_viewset
+from portal.core.forms import CleanInputMixin
 
 from .models import Membership
 from .services import membership_add, membership_remove
 
 
-class MembershipForm(WagtailAdminModelForm):
+class MembershipForm(CleanInputMixin, WagtailAdminModelForm):
     class Meta:
         model = Membership
         fields = ["user", "area", "role"]

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.core.middleware.LanguageMiddleware",
+    # Hostile input stops here: oversized bodies (413), control characters, 64-bit overflows, bad JSON.
+    "portal.core.inputguard.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "portal.core.middleware.PelitaErrorMiddleware",
     "portal.privacy.middleware.SessionIdleMiddleware",
     "portal.privacy.middleware.PelitaCSPMiddleware",
+    # A repeated submit (Idempotency-Key, a form's one-time token) gets the first answer: after CSRF and auth.
+    "portal.core.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -247,7 +251,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Request bodies (portal.core.inputguard): over these, 413 before anything reads them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # a page's form
+PELITA_API_MAX_BODY = 1024 * 1024  # a JSON body of the API
+PELITA_UPLOAD_MAX_BODY = 12 * 1024 * 1024  # a multipart upload (documents are at most 10 MB)
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Pelita <noreply@pelita.local>")
