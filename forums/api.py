@@ -7,9 +7,10 @@ from datetime import datetime
 from ninja import Query, Router, Schema, Status
 
 from portal.core.pagination import PageParams, paginate
+from portal.core.schemas import Line, Text
 
 from . import selectors, services
-from .models import Post, Thread
+from .models import BODY_MAX, NOTE_MAX, TITLE_MAX, Post, Thread
 from .permissions import MODERATE, forum_perms
 
 router = Router(tags=["forums"])
@@ -54,10 +55,10 @@ class ThreadList(Schema):
 
 
 class ThreadIn(Schema):
-    title: str = ""
-    body: str = ""
-    kind: str = "discussion"
-    case: str | None = None
+    title: Line(TITLE_MAX) = ""
+    body: Text(BODY_MAX) = ""
+    kind: Line(20) = "discussion"
+    case: Line(20) | None = None
 
 
 class PostOut(Schema):
@@ -77,11 +78,11 @@ class PostList(Schema):
 
 
 class PostIn(Schema):
-    body: str = ""
+    body: Text(BODY_MAX) = ""
 
 
 class EscalateIn(Schema):
-    note: str = ""
+    note: Text(NOTE_MAX) = ""
 
 
 class EscalateOut(Schema):

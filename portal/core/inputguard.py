@@ -12,11 +12,15 @@ breaks it (issue 18; the rules of text are in portal.core.text).
     422 naming each field (`title`, `agencies.0`); blank strings (only invisible characters) become "" so that
     a required text counts as missing. The API's parser (portal.core.schemas.GuardedParser) takes the result.
 - Pages: forbidden characters are dropped from query parameters and form fields (free text keeps the rest).
+- Pages: a page number that is not a number (`?p=x`, `?page=-1`) is dropped: the first page.
 - Path parameters (`<int:pk>`) outside 64 bits: 404 on pages, 422 naming the parameter in the API.
+- A view that meets a request it cannot read (a missing field a page always sends, a value only the model's
+  validation refuses) answers 400, never 500.
 """
 
 import json
 import math
+import re
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -35,6 +39,10 @@ TEXT_HARD_MAX = 100_000
 _BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # Fields whose value is used exactly as typed (a password of spaces is still a password).
 _VERBATIM_KEYS = frozenset({"password", "old_password", "new_password"})
+
+
+_PAGE_PARAMS = ("p", "page")
+_PAGE_NUMBER = re.compile(r"^(\d{1,9}|last)$")
 
 
 class JsonRejected(Exception):
@@ -177,8 +185,18 @@ class InputGuardMiddleware:
         return None
 
     def process_exception(self, request, exception):
+        """Requests a view could not read are the client's fault (4xx), whichever view met them: a body over
+        the limit (413), a form field the page always sends missing (a forged or broken request), a value
+        that a library's own form let through to the model's validation (400)."""
+        from django.core.exceptions import ValidationError
+        from django.utils.datastructures import MultiValueDictKeyError
+
         if isinstance(exception, RequestDataTooBig):
             return too_big_response(request)
+        if isinstance(exception, MultiValueDictKeyError | ValidationError):
+            from .errors_views import bad_request
+
+            return bad_request(request, exception)
         return None
 
     # --- parts ---
@@ -197,6 +215,10 @@ class InputGuardMiddleware:
                     return _api_error(422, text.MSG_FORBIDDEN, text.strip_forbidden(name) or "__all__")
                 if any(_int_too_big(v) for v in values):
                     return _api_error(422, _("This number is too large."), name)
+            elif name in _PAGE_PARAMS and not all(_PAGE_NUMBER.match(v) for v in values):
+                # A page number that is not one (?p=x): the first page, as Django's Paginator.get_page does.
+                changed = True
+                del cleaned[name]
             elif bad_name or bad_values:
                 changed = True
                 del cleaned[name]

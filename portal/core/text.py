@@ -71,3 +71,16 @@ def year_ok(value) -> bool:
 
 def year_message() -> str:
     return str(MSG_YEAR % {"min": YEAR_MIN, "max": YEAR_MAX})
+
+
+_TERM = re.compile(r"\w+")
+SEARCH_TERMS_MAX = 20
+_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
+
+
+def search_terms(value: str) -> str:
+    """A search box's text as plain words, for every full-text search (SQLite FTS5, PostgreSQL tsquery,
+    Wagtail's search): quotes, operators (AND, OR, NOT, NEAR, `-`, `*`, `:`), brackets and control characters
+    never reach a query parser; at most SEARCH_TERMS_MAX words."""
+    words = [w for w in _TERM.findall(strip_forbidden(value or "")) if w.upper() not in _OPERATORS]
+    return " ".join(words[:SEARCH_TERMS_MAX])[:200]

@@ -106,23 +106,31 @@ TEMPLATES = [
 ]
 
 # Database: a SQLite file in the clone unless DATABASE_URL names another.
+# SQLite, however it is named (the default file or `DATABASE_URL=sqlite:///path`), gets the options that let
+# readers and writers work at once: WAL, a busy timeout, and write transactions that take the lock up front so
+# two writers never deadlock on an upgrade from a read lock (issue 18.6: without them two liaisons accepting
+# at once got one 200 and one 500 "database is locked").
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+
+
+def sqlite_configured(database: dict) -> dict:
+    """The database settings with SQLITE_OPTIONS added when the engine is SQLite (options given in the URL
+    win)."""
+    if database.get("ENGINE", "").endswith("sqlite3"):
+        database["OPTIONS"] = {**SQLITE_OPTIONS, **(database.get("OPTIONS") or {})}
+    return database
+
+
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": BASE_DIR / "db.sqlite3",
-            "OPTIONS": {
-                # Readers and writers at once: WAL, a busy timeout, and write transactions that take
-                # the lock up front so two writers never deadlock on an upgrade from a read lock.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
-        }
-    }
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}
+DATABASES["default"] = sqlite_configured(DATABASES["default"])
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -269,7 +277,8 @@ WAGTAILADMIN_USER_LOGIN_FORM = "portal.people.views.ThrottledAdminLoginForm"
 # (no stemming) treats both languages alike, where PostgreSQL's default would stem Indonesian as English.
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": "wagtail.search.backends.database",
+        # Wagtail's database backend, with typed queries passed as plain terms (portal/core/search.py).
+        "BACKEND": "portal.core.search",
         "SEARCH_CONFIG": "simple",
         "AUTO_UPDATE": True,
     }
