@@ -26,3 +26,14 @@ class ForumsConfig(AppConfig):
             order=10,
         )
         register_area_panel("forums", forum_area_panel, order=10)
+
+        from portal.notifications.targets import register_notification_target
+
+        from .selectors import threads_visible_ids
+
+        # A notification about a thread or post is hidden once its reader can no longer read the thread
+        # (moved to a forum they cannot read, their membership ended).
+        for url_name in ("forums:thread", "forums:post_goto"):
+            register_notification_target(
+                url_name=url_name, target="forums.thread", kwarg="pk", visible=threads_visible_ids
+            )

@@ -248,6 +248,11 @@ def flag_get(*, user, pk) -> PostFlag:
     return flag
 
 
+def threads_visible_ids(user):
+    """A one-column queryset of the ids of the threads the person can read (a subquery; for notifications)."""
+    return Thread.objects.filter(forum_id__in=readable_forum_ids(user=user)).values("pk")
+
+
 def thread_search(*, user, q: str) -> QuerySet[Thread]:
     """Threads the person can read whose title or a visible post matches. PostgreSQL: full text (GIN index,
     'simple' configuration: Indonesian has no stemmer there); SQLite: a case-insensitive substring."""

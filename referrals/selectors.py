@@ -175,6 +175,20 @@ def referrals_visible_to(*, user) -> QuerySet[Referral]:
     return Referral.objects.filter(q)
 
 
+def referrals_visible_ids(user):
+    """A one-column queryset of the ids of the referrals the person may see (a subquery; for notifications)."""
+    return referrals_visible_to(user=user).values("pk")
+
+
+def cases_visible_codes(user):
+    """A one-column queryset of the codes of the cases the person may open: their team's, and those referred
+    to their agencies (a subquery; for notifications)."""
+    return ChildCase.objects.filter(
+        Q(pk__in=CaseTeamMember.objects.filter(user=user).values("case_id"))
+        | Q(pk__in=referrals_visible_to(user=user).values("case_id"))
+    ).values("code")
+
+
 def overdue_q(*, now=None) -> Q:
     """Referrals past their response deadline (still sent) or completion target (accepted, in progress)."""
     now = now or timezone.now()

@@ -54,13 +54,23 @@ _EARLIEST = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
 _LATEST = dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
 
 
-class _ClampDateTime:
-    def get_db_prep_lookup(self, value, connection):
+def _clamp(value):
+    if isinstance(value, dt.datetime):
         try:
-            return super().get_db_prep_lookup(value, connection)
+            value.astimezone(dt.UTC)
         except OverflowError:
-            clamped = _EARLIEST if isinstance(value, dt.datetime) and value.year < 5000 else _LATEST
-            return super().get_db_prep_lookup(clamped, connection)
+            return _EARLIEST if value.year < 5000 else _LATEST
+    return value
+
+
+class _ClampDateTime:
+    def process_rhs(self, compiler, connection):
+        if self.rhs_is_direct_value():
+            if isinstance(self.rhs, list | tuple):
+                self.rhs = type(self.rhs)(_clamp(v) for v in self.rhs)
+            else:
+                self.rhs = _clamp(self.rhs)
+        return super().process_rhs(compiler, connection)
 
 
 def _clamped(base):
@@ -76,5 +86,6 @@ def register() -> None:
         lookups.GreaterThanOrEqual,
         lookups.LessThan,
         lookups.LessThanOrEqual,
+        lookups.Range,
     ):
         DateTimeField.register_lookup(_clamped(base))

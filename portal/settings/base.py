@@ -269,7 +269,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Pelita <noreply@pelit
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Pelita"
-WAGTAILADMIN_BASE_URL = os.environ.get("PELITA_BASE_URL", "http://127.0.0.1:8000")
+# The address Pelita is served at, for links outside a request (e-mails, the admin) and the demo's default Site
+# (`make run` serves on 127.0.0.1:$PORT). Production sets it (docs/DEPLOY.md).
+PELITA_BASE_URL = os.environ.get("PELITA_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}")
+WAGTAILADMIN_BASE_URL = PELITA_BASE_URL
 # The admin's own login page counts failed attempts like Pelita's login page.
 WAGTAILADMIN_USER_LOGIN_FORM = "portal.people.views.ThrottledAdminLoginForm"
 # Wagtail 8 search runs on `modelsearch`; the database backend picks PostgreSQL full text on PostgreSQL (FTS5 on
