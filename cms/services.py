@@ -3,8 +3,8 @@ after every `migrate`), and the page operations the demo and the tests use."""
 
 import logging
 
-from django.conf import settings
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
