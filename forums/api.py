@@ -55,10 +55,11 @@ class ThreadList(Schema):
 
 
 class ThreadIn(Schema):
-    title: Line(TITLE_MAX) = ""
-    body: Text(BODY_MAX) = ""
-    kind: Line(20) = "discussion"
-    case: Line(20) | None = None
+    # The services check these limits with the rest of their rules (every field's error at once).
+    title: Line(TITLE_MAX, service_checks=True) = ""
+    body: Text(BODY_MAX, service_checks=True) = ""
+    kind: Line(20, service_checks=True) = "discussion"
+    case: Line(20, service_checks=True) | None = None
 
 
 class PostOut(Schema):
@@ -78,11 +79,11 @@ class PostList(Schema):
 
 
 class PostIn(Schema):
-    body: Text(BODY_MAX) = ""
+    body: Text(BODY_MAX, service_checks=True) = ""
 
 
 class EscalateIn(Schema):
-    note: Text(NOTE_MAX) = ""
+    note: Text(NOTE_MAX, service_checks=True) = ""
 
 
 class EscalateOut(Schema):

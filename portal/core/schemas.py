@@ -46,14 +46,22 @@ Id = Annotated[int, Field(ge=1, le=text.INT64_MAX)]
 PositiveInt = Annotated[int, Field(ge=0, le=text.INT64_MAX)]
 
 
-def Text(max_length: int = text.TEXT_MAX):  # noqa: N802 - a type factory, named like a type
+def _limit(max_length: int, service_checks: bool):
+    # service_checks: the service enforces the limit itself, together with its other rules, so that every
+    # field's error comes back at once; the document still says it (maxLength).
+    if service_checks:
+        return Field(json_schema_extra={"maxLength": max_length})
+    return Field(max_length=max_length)
+
+
+def Text(max_length: int = text.TEXT_MAX, *, service_checks: bool = False):  # noqa: N802 - a type factory
     """Free text (a message, a note) of at most `max_length` characters; blank-only text is ""."""
-    return Annotated[str, BeforeValidator(_blank_to_empty), Field(max_length=max_length)]
+    return Annotated[str, BeforeValidator(_blank_to_empty), _limit(max_length, service_checks)]
 
 
-def Line(max_length: int = 200):  # noqa: N802
+def Line(max_length: int = 200, *, service_checks: bool = False):  # noqa: N802
     """One line (a name, a title, a code) of at most `max_length` characters; blank-only text is ""."""
-    return Annotated[str, BeforeValidator(_blank_to_empty), Field(max_length=max_length)]
+    return Annotated[str, BeforeValidator(_blank_to_empty), _limit(max_length, service_checks)]
 
 
 class WitaEncoder(NinjaJSONEncoder):
