@@ -175,9 +175,16 @@ def referrals_visible_to(*, user) -> QuerySet[Referral]:
     return Referral.objects.filter(q)
 
 
+def _visible_referrals_subquery(user):
+    """referrals_visible_to() as one subquery (no query of its own), for filters inside other queries."""
+    team = CaseTeamMember.objects.filter(case=OuterRef("case"), user=user)
+    liaison = Q(agency__group__in=user.groups.values("pk")) & ~Q(status=Status.DRAFT)
+    return Referral.objects.filter(Exists(team) | liaison)
+
+
 def referrals_visible_ids(user):
     """A one-column queryset of the ids of the referrals the person may see (a subquery; for notifications)."""
-    return referrals_visible_to(user=user).values("pk")
+    return _visible_referrals_subquery(user).values("pk")
 
 
 def cases_visible_codes(user):
@@ -185,7 +192,7 @@ def cases_visible_codes(user):
     to their agencies (a subquery; for notifications)."""
     return ChildCase.objects.filter(
         Q(pk__in=CaseTeamMember.objects.filter(user=user).values("case_id"))
-        | Q(pk__in=referrals_visible_to(user=user).values("case_id"))
+        | Q(pk__in=_visible_referrals_subquery(user).values("case_id"))
     ).values("code")
 
 

@@ -73,7 +73,8 @@ def year_message() -> str:
     return str(MSG_YEAR % {"min": YEAR_MIN, "max": YEAR_MAX})
 
 
-_TERM = re.compile(r"\w+")
+# Words, keeping the hyphens and dots inside codes (APM-5202-00042, 52.02.01) as part of them.
+_TERM = re.compile(r"\w+(?:[-.]\w+)*")
 SEARCH_TERMS_MAX = 20
 _OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 
