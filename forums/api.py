@@ -4,12 +4,14 @@ or an escalation that cannot happen, 422 for bad input."""
 
 from datetime import datetime
 
+from django.utils.html import escape
 from ninja import Query, Router, Schema, Status
 
 from portal.core.pagination import PageParams, paginate
 from portal.core.schemas import Line, Text
 
 from . import selectors, services
+from .case_updates import attach_system_texts
 from .models import BODY_MAX, NOTE_MAX, TITLE_MAX, Post, Thread
 from .permissions import MODERATE, forum_perms
 
@@ -42,11 +44,23 @@ class ThreadOut(Schema):
     case: str | None
 
 
+class OriginOut(Schema):
+    """What an escalated thread quotes: the first thread of its chain and its opening post (null body when that
+    post is no longer shown)."""
+
+    thread: int
+    forum: str
+    raised_by: str
+    body: str | None
+    body_html: str | None
+
+
 class ThreadDetailOut(ThreadOut):
     forum: str
     escalated_to: int | None
     escalated_from: int | None
     resolved: bool
+    origin: OriginOut | None = None
 
 
 class ThreadList(Schema):
@@ -64,13 +78,33 @@ class ThreadIn(Schema):
 
 class PostOut(Schema):
     id: int
-    author: str
+    kind: str  # "post", or "system" (news of a referral on the thread's case, written by Pelita: author null)
+    author: str | None
     body: str
     body_html: str
     created_at: datetime
     edited_at: datetime | None
     deleted: bool
     hidden: bool
+    purged: bool  # removed for privacy: the text and its history are gone
+
+
+class PersonOut(Schema):
+    username: str
+    display_name: str
+
+
+class PersonList(Schema):
+    count: int
+    results: list[PersonOut]
+
+
+class PeopleParams(PageParams):
+    q: str = ""
+
+
+class CaseLinkIn(Schema):
+    case: str = ""
 
 
 class PostList(Schema):
@@ -108,12 +142,22 @@ def thread_out(thread: Thread) -> dict:
 
 def thread_detail_out(thread: Thread) -> dict:
     target = thread.escalation_target
+    origin = selectors.escalation_origin(thread=thread)
     return {
         **thread_out(thread),
         "forum": thread.forum.area.code,
         "escalated_to": target.pk if target else None,
         "escalated_from": thread.escalated_from_id,
         "resolved": thread.resolved_at is not None,
+        "origin": {
+            "thread": origin.thread.pk,
+            "forum": origin.thread.forum.area.code,
+            "raised_by": origin.raised_by.username,
+            "body": origin.post.body if origin.post else None,
+            "body_html": origin.post.body_html if origin.post else None,
+        }
+        if origin
+        else None,
     }
 
 
@@ -121,15 +165,21 @@ def post_out(post: Post, *, can_see_hidden: bool = False, user_id: int | None = 
     shown = post.deleted_at is None and (
         post.hidden_at is None or can_see_hidden or post.author_id == user_id
     )
+    body, body_html = post.body, post.body_html
+    if post.is_system:
+        body = getattr(post, "system_text", "")
+        body_html = f"<p>{escape(body)}</p>"
     return {
         "id": post.pk,
-        "author": post.author.username,
-        "body": post.body if shown else "",
-        "body_html": post.body_html if shown else "",
+        "kind": post.kind,
+        "author": post.author.username if post.author_id else None,
+        "body": body if shown else "",
+        "body_html": body_html if shown else "",
         "created_at": post.created_at,
         "edited_at": post.edited_at,
         "deleted": post.deleted_at is not None,
         "hidden": post.hidden_at is not None,
+        "purged": post.purged_at is not None,
     }
 
 
@@ -189,6 +239,7 @@ def thread_posts(request, thread_id: int, params: Query[PageParams]):
     thread = selectors.thread_get(user=request.user, pk=thread_id)
     qs = Post.objects.filter(thread=thread).select_related("author").order_by("number")
     result = paginate(qs, page=params.page, page_size=params.page_size)
+    attach_system_texts(result["results"])
     if result["results"]:
         services.thread_mark_read(
             user=request.user,
@@ -225,3 +276,32 @@ def thread_escalate(request, thread_id: int, payload: EscalateIn):
         client_token=request.headers.get("Idempotency-Key", ""),
     )
     return Status(201, {"thread": new.pk})
+
+
+@router.get("/forums/{area}/people", response=PersonList)
+def forum_people(request, area: str, params: Query[PeopleParams]):
+    """People who can read the forum (whom an @mention reaches), for mention suggestions: `q` matches the
+    start of the username or of a word of the name."""
+    forum = selectors.forum_get(user=request.user, code=area)
+    result = paginate(
+        selectors.forum_people(forum=forum, q=params.q, limit=0), page=params.page, page_size=params.page_size
+    )
+    return {
+        "count": result["count"],
+        "results": [{"username": u.username, "display_name": u.shown_name} for u in result["results"]],
+    }
+
+
+@router.post("/threads/{thread_id}/case", response=ThreadDetailOut)
+def thread_case_link(request, thread_id: int, payload: CaseLinkIn):
+    """Link the thread (and its escalation chain) to a case by its code: only who may see that case."""
+    thread = selectors.thread_get(user=request.user, pk=thread_id)
+    services.thread_link_case(thread=thread, actor=request.user, code=payload.case)
+    return thread_detail_out(selectors.thread_get(user=request.user, pk=thread_id))
+
+
+@router.delete("/threads/{thread_id}/case", response=ThreadDetailOut)
+def thread_case_unlink(request, thread_id: int):
+    thread = selectors.thread_get(user=request.user, pk=thread_id)
+    services.thread_unlink_case(thread=thread, actor=request.user)
+    return thread_detail_out(selectors.thread_get(user=request.user, pk=thread_id))

@@ -1,5 +1,13 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+
+def _unread_badge(*, user) -> str:
+    from .selectors import unread_total
+
+    n = unread_total(user=user)
+    return ngettext("%(n)s unread thread", "%(n)s unread threads", n) % {"n": n} if n else ""
 
 
 class ForumsConfig(AppConfig):
@@ -9,12 +17,15 @@ class ForumsConfig(AppConfig):
     def ready(self):
         from portal.areas.panels import register_area_panel
         from portal.core.demo import register_demo_seeder
-        from portal.core.navigation import register_section
+        from portal.core.navigation import register_badge, register_section
+        from portal.core.panels import register_panel
+        from portal.core.signals import referral_changed
         from portal.people.permissions import register_permission_sync
 
         from . import demo
+        from .case_updates import on_referral_changed
         from .permissions import sync_forum_permissions
-        from .selectors import forum_area_panel
+        from .selectors import forum_area_panel, forum_case_panel
 
         register_permission_sync(sync_forum_permissions)
         register_demo_seeder("forums", demo.seed, order=10)
@@ -25,7 +36,11 @@ class ForumsConfig(AppConfig):
             audience="member",
             order=10,
         )
+        register_badge(url_name="forums:my_forums", badge=_unread_badge)
         register_area_panel("forums", forum_area_panel, order=10)
+        register_panel("case", "forums", forum_case_panel, order=10)
+        # News of referrals in the threads about their case (forums/case_updates.py).
+        referral_changed.connect(on_referral_changed, dispatch_uid="forums.case_updates")
 
         from portal.notifications.targets import register_notification_target
 

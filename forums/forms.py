@@ -16,12 +16,22 @@ class TokenForm(OnceForm):
 
 
 def _body_field(label):
+    # Plain words for the people who write here (cadres): no "Markdown", no syntax to learn. The formatting
+    # hints live behind "Text formatting" on the page, for those who want them.
     return forms.CharField(
         label=label,
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 8, "maxlength": BODY_MAX}),
-        help_text=_("Markdown: **bold**, *italic*, > quote, - list. Mention someone with @username."),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 8,
+                "maxlength": BODY_MAX,
+                "data-mentions": "",
+                "data-mentions-label": _("People to mention"),
+                "data-mentions-count": _("%s people found: arrows to choose, Enter to insert"),
+            }
+        ),
+        help_text=_("To let someone know, type @ and their username, e.g. @kader_jago."),
     )
 
 
@@ -39,10 +49,23 @@ class ThreadForm(TokenForm):
     )
     body = _body_field(_("Message"))
 
-    def __init__(self, *args, can_announce=False, **kwargs):
+    def __init__(self, *args, can_announce=False, can_case=False, **kwargs):
         super().__init__(*args, **kwargs)
-        if not can_announce:
-            self.fields["kind"].choices = [c for c in ThreadKind.choices if c[0] != ThreadKind.ANNOUNCEMENT]
+        kinds = [
+            c
+            for c in ThreadKind.choices
+            if (c[0] != ThreadKind.ANNOUNCEMENT or can_announce) and (c[0] != ThreadKind.CASE or can_case)
+        ]
+        self.fields["kind"].choices = kinds
+        if not can_case:
+            # Only case workers name a case (by its code); for everyone else the field is not there at all.
+            del self.fields["case"]
+        if len(kinds) == 1:
+            self.fields["kind"].widget = forms.HiddenInput()
+
+    @property
+    def shows_kind(self) -> bool:
+        return not self.fields["kind"].widget.is_hidden
 
 
 class ReplyForm(TokenForm):
@@ -53,9 +76,33 @@ class EditForm(PelitaForm):
     body = _body_field(_("Message"))
 
 
+PRIVACY_HELP = _(
+    "It holds someone's personal data (a child's name, NIK, address, phone): the text and its earlier versions "
+    "are removed for good, and nobody can read them again."
+)
+
+
 class ReasonForm(PelitaForm):
     reason = forms.CharField(
         label=_("Reason"), required=False, widget=forms.TextInput(attrs={"maxlength": REASON_MAX})
+    )
+
+
+class HideForm(ReasonForm):
+    privacy = forms.BooleanField(label=_("Remove for privacy"), required=False, help_text=PRIVACY_HELP)
+
+
+class DeleteForm(PelitaForm):
+    privacy = forms.BooleanField(label=_("Remove for privacy"), required=False, help_text=PRIVACY_HELP)
+
+
+class CaseLinkForm(PelitaForm):
+    case = forms.CharField(
+        label=_("Case code"),
+        max_length=20,
+        required=False,
+        help_text=_("The code of the child's case, e.g. APM-5202-00042. Never the child's name."),
+        widget=forms.TextInput(attrs={"placeholder": "APM-5202-00042", "autocomplete": "off"}),
     )
 
 

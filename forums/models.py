@@ -67,16 +67,21 @@ class Thread(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="forum_threads"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Counters of what readers can see (posts neither deleted nor hidden), kept by the services: the time of the
+    # last visible post (the thread's activity, its place in the list), its number (read markers compare with it:
+    # a deleted or hidden reply never leaves a thread unread) and how many there are.
     last_post_at = models.DateTimeField()
-    last_post_number = models.PositiveIntegerField(default=0)
+    last_visible_number = models.PositiveIntegerField(default=0)
     posts_count = models.PositiveIntegerField(default=0)
+    # The highest number handed out, visible or not (posts are numbered one at a time under the thread's lock).
+    last_post_number = models.PositiveIntegerField(default=0)
     pinned = models.BooleanField(_("pinned"), default=False)
     locked = models.BooleanField(_("locked"), default=False)
-    # Escalation: the thread this one was escalated from (a chain can climb to the province).
+    # Escalation: the thread this one was escalated from (a chain can climb to the province). The facilitator's
+    # note is the new thread's opening post (and only there: one copy to edit, redact or purge).
     escalated_from = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="escalated_to"
     )
-    escalation_note = models.TextField(blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -111,12 +116,24 @@ class Thread(models.Model):
             return None
 
 
+class PostKind(models.TextChoices):
+    POST = "post", _("Post")
+    # Written by Pelita, not a person: news of a referral on the thread's case. No author, no body: the text is
+    # made from `event` in the reader's language (forums/case_updates.py).
+    SYSTEM = "system", _("Pelita")
+
+
 class Post(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
     number = models.PositiveIntegerField()  # position in the thread, 1 = the opening post
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="forum_posts")
-    body = models.TextField(_("message"))
-    body_html = models.TextField()  # rendered and sanitized once, on save
+    kind = models.CharField(max_length=8, choices=PostKind.choices, default=PostKind.POST)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="forum_posts"
+    )  # null only for system posts
+    body = models.TextField(_("message"), blank=True)
+    body_html = models.TextField(blank=True)  # rendered and sanitized once, on save
+    # A system post's event: {"case": "APM-5202-00042", "service": slug, "agency": name, "action": "complete"}.
+    event = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -128,6 +145,11 @@ class Post(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     hidden_reason = models.CharField(max_length=REASON_MAX, blank=True)
+    # Deleted or hidden "for privacy": the text, its history and what was derived from it are gone for good.
+    purged_at = models.DateTimeField(null=True, blank=True)
+    purged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     client_token = models.CharField(max_length=64, blank=True)
 
     class Meta:
@@ -150,14 +172,23 @@ class Post(models.Model):
     def is_visible(self) -> bool:
         return self.deleted_at is None and self.hidden_at is None
 
+    @property
+    def is_system(self) -> bool:
+        return self.kind == PostKind.SYSTEM
+
 
 class PostRevision(models.Model):
-    """The text a post had before an edit: the history shown behind "edited"."""
+    """The text a post had before an edit: the history shown behind "edited", to the author and the forum's
+    moderators only. A redacted revision keeps its date and editor, never its text."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
-    body = models.TextField()
+    body = models.TextField(blank=True)
     editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    redacted_at = models.DateTimeField(null=True, blank=True)
+    redacted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["post", "-created_at"]

@@ -1,9 +1,13 @@
 """Reads. Every list is one query plus a fixed few; permission filtering happens in the database.
 
 Unread (Misago/Discourse): a thread is unread for a person when it had activity after their cut-off and
-its last post number is past their read marker. The cut-off is the later of READ_CUTOFF_DAYS ago and the moment
-they marked the forum read, so the cost never grows with a person's history: old threads are simply read."""
+the number of its last *visible* post (neither deleted nor hidden: Thread.last_visible_number, kept by the
+services) is past their read marker. A deleted or hidden reply never leaves a thread unread, for anyone:
+moderators hear of hidden posts through the moderation queue. The cut-off is the later of READ_CUTOFF_DAYS ago and
+the moment they marked the forum read, so the cost never grows with a person's history: old threads are simply
+read."""
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -20,11 +24,20 @@ from portal.people.models import OVERSEER_ROLES, Membership
 from portal.people.selectors import user_belongs_to_or_oversees
 
 from .models import Forum, ForumUser, Post, PostFlag, Thread, ThreadUser
-from .permissions import MODERATE, VIEW, forum_perms, readable_forum_ids
+from .permissions import MODERATE, POST, VIEW, forum_perms, readable_forum_ids
 
 READ_CUTOFF_DAYS = getattr(settings, "PELITA_FORUM_READ_CUTOFF_DAYS", 30)
 THREADS_PER_PAGE = 25
 POSTS_PER_PAGE = 20
+MAX_ID = 2**63 - 1  # ids beyond this cannot exist (and overflow the database driver)
+AREA_CODE_RE = re.compile(r"^\d{2}(\.\d{1,4}){0,4}$")
+
+
+def _valid_id(pk) -> bool:
+    try:
+        return 1 <= int(pk) <= MAX_ID
+    except (TypeError, ValueError):
+        return False
 
 
 def global_cutoff():
@@ -35,6 +48,8 @@ def forum_get(*, user, code: str) -> Forum:
     """The forum of an area the person can read (created when first needed for someone entitled to it)."""
     from .services import forum_ensure
 
+    if not AREA_CODE_RE.match(code or ""):
+        raise NotFound(_("This forum does not exist or you cannot see it."))
     forum = Forum.objects.filter(area__code=code).select_related("area").first()
     if forum is None:
         area = Area.objects.filter(code=code).first()
@@ -49,6 +64,8 @@ def forum_get(*, user, code: str) -> Forum:
 
 
 def thread_get(*, user, pk) -> Thread:
+    if not _valid_id(pk):
+        raise NotFound(_("This thread does not exist or you cannot see it."))
     thread = (
         Thread.objects.select_related("forum__area", "author", "escalated_from__forum__area", "resolved_by")
         .select_related("escalated_to__forum__area")
@@ -61,6 +78,8 @@ def thread_get(*, user, pk) -> Thread:
 
 
 def post_get(*, user, pk) -> Post:
+    if not _valid_id(pk):
+        raise NotFound(_("This post does not exist or you cannot see it."))
     post = Post.objects.select_related("thread__forum__area", "author").filter(pk=pk).first()
     if post is None or VIEW not in forum_perms(user=user, forum=post.thread.forum):
         raise NotFound(_("This post does not exist or you cannot see it."))
@@ -84,10 +103,11 @@ def _read_number_subquery(user):
 
 
 def forum_threads(*, user, forum: Forum) -> QuerySet[Thread]:
-    """Pinned first, then newest activity; with the reader's marker in the same query."""
+    """Pinned first, then newest activity; with the reader's marker and where each thread was escalated to
+    (its forum's area, for the badge) in the same query."""
     qs = (
         Thread.objects.filter(forum=forum)
-        .select_related("author")
+        .select_related("author", "escalated_to__forum__area", "escalated_from__forum__area")
         .order_by("-pinned", "-last_post_at", "-pk")
     )
     if user.is_authenticated:
@@ -98,7 +118,7 @@ def forum_threads(*, user, forum: Forum) -> QuerySet[Thread]:
 def mark_unread(threads, *, cutoff) -> None:
     for t in threads:
         read = getattr(t, "read_number", None)
-        t.unread = read is not None and t.last_post_at > cutoff and t.last_post_number > read
+        t.unread = read is not None and t.last_post_at > cutoff and t.last_visible_number > read
         t.first_unread = (read or 0) + 1 if t.unread else None
 
 
@@ -120,13 +140,18 @@ def forum_needs_attention(*, forum: Forum) -> dict:
 
 
 def thread_posts(*, thread: Thread, page: int) -> list[Post]:
-    """One page of posts by number range (no OFFSET scan), authors joined."""
+    """One page of posts by number range (no OFFSET scan), authors joined; system posts carry their text in
+    the active language (`system_text`)."""
+    from .case_updates import attach_system_texts
+
     start = (page - 1) * POSTS_PER_PAGE + 1
-    return list(
+    posts = list(
         Post.objects.filter(thread=thread, number__gte=start, number__lt=start + POSTS_PER_PAGE)
         .select_related("author")
         .order_by("number")
     )
+    attach_system_texts(posts)
+    return posts
 
 
 def thread_state(*, user, thread: Thread) -> ThreadUser | None:
@@ -139,10 +164,16 @@ def thread_first_unread(*, user, thread: Thread) -> int | None:
     state = thread_state(user=user, thread=thread)
     cutoff = forum_cutoff(user=user, forum=thread.forum)
     read = state.last_read_number if state else 0
-    if thread.last_post_at <= cutoff or thread.last_post_number <= read:
+    if thread.last_post_at <= cutoff or thread.last_visible_number <= read:
         return None
     return (
-        Post.objects.filter(thread=thread, number__gt=read, created_at__gt=cutoff)
+        Post.objects.filter(
+            thread=thread,
+            number__gt=read,
+            created_at__gt=cutoff,
+            deleted_at__isnull=True,
+            hidden_at__isnull=True,
+        )
         .order_by("number")
         .values_list("number", flat=True)
         .first()
@@ -211,7 +242,7 @@ def unread_counts(*, user, forum_ids) -> dict[int, int]:
     rows = (
         Thread.objects.filter(forum_id__in=forum_ids, last_post_at__gt=global_cutoff())
         .annotate(read_number=_read_number_subquery(user), marked=mark)
-        .filter(last_post_number__gt=F("read_number"))
+        .filter(last_visible_number__gt=F("read_number"))
         .filter(Q(marked__isnull=True) | Q(last_post_at__gt=F("marked")))
         .values("forum_id")
         .annotate(n=Count("pk"))
@@ -242,6 +273,8 @@ def moderation_queue(*, user) -> QuerySet[PostFlag]:
 
 
 def flag_get(*, user, pk) -> PostFlag:
+    if not _valid_id(pk):
+        raise NotFound(_("This flag does not exist or you cannot see it."))
     flag = PostFlag.objects.select_related("forum__area", "post__thread").filter(pk=pk).first()
     if flag is None or MODERATE not in forum_perms(user=user, forum=flag.forum):
         raise NotFound(_("This flag does not exist or you cannot see it."))
@@ -274,7 +307,7 @@ def thread_search(*, user, q: str) -> QuerySet[Thread]:
         title_hits = Q(title__icontains=q)
     return (
         readable.filter(title_hits | Q(pk__in=post_hits.values("thread_id")))
-        .select_related("forum__area", "author")
+        .select_related("forum__area", "author", "escalated_to__forum__area", "escalated_from__forum__area")
         .order_by("-last_post_at", "-pk")
     )
 
@@ -288,3 +321,121 @@ def forum_area_panel(*, request, area):
         return None
     url = reverse("forums:forum", args=[area.code])
     return "forums/panels/area_forum.html", {"url": url, "area_name": area.display_name}
+
+
+# --- escalation, cases, people -------------------------------------------------------------------------------
+
+
+@dataclass
+class Origin:
+    """What an escalated thread quotes: the opening post of the first thread of its chain, and who raised it."""
+
+    thread: Thread
+    post: Post | None  # None when that post is no longer visible (deleted, hidden, purged)
+    raised_by: object  # the User who opened the first thread
+
+
+def escalation_origin(*, thread: Thread) -> Origin | None:
+    """For a thread escalated from another (maybe several tiers down): the first thread of the chain, its opening
+    post while it is visible, and its author. Read live, so an edit, redaction or purge of that post shows here
+    at once (nothing is copied). A fixed few queries (a chain is at most five tiers)."""
+    if not thread.escalated_from_id:
+        return None
+    root = thread.escalated_from
+    for _step in range(10):
+        if not root.escalated_from_id:
+            break
+        root = Thread.objects.select_related("forum__area").get(pk=root.escalated_from_id)
+    root = Thread.objects.select_related("forum__area", "author").get(pk=root.pk)
+    post = (
+        Post.objects.filter(thread=root, number=1, deleted_at__isnull=True, hidden_at__isnull=True)
+        .exclude(body="")
+        .first()
+    )
+    return Origin(thread=root, post=post, raised_by=root.author)
+
+
+def case_link(*, user, thread: Thread) -> dict | None:
+    """The thread's case for this reader: {"code", "url" (only for who may open the case page), "can_change"}."""
+    from django.urls import reverse
+
+    may_see = False
+    if user.is_authenticated:
+        try:
+            from referrals.selectors import case_code_visible_to
+        except ImportError:
+            case_code_visible_to = None
+        if case_code_visible_to is not None:
+            may_see = bool(thread.case_code) and case_code_visible_to(user=user, code=thread.case_code)
+    if not thread.case_code:
+        return None
+    url = reverse("referrals:case_detail", kwargs={"code": thread.case_code}) if may_see else ""
+    return {"code": thread.case_code, "url": url, "can_change": may_see}
+
+
+def may_link_case(*, user, forum: Forum) -> bool:
+    """Whether to offer "link to a case" on a thread: people who post here and may see cases somewhere (case
+    workers, facilitators, coordinators); the service checks the case itself."""
+    from portal.people.models import Role
+
+    if POST not in forum_perms(user=user, forum=forum):
+        return False
+    return Membership.objects.filter(
+        user=user, role__in=[Role.CASE_WORKER, *OVERSEER_ROLES]
+    ).exists() or bool(user.is_superuser)
+
+
+def threads_for_case(*, user, code: str) -> QuerySet[Thread]:
+    """The threads linked to a case that this person may read, newest activity first."""
+    return (
+        Thread.objects.filter(case_code=code, forum_id__in=readable_forum_ids(user=user))
+        .select_related("forum__area")
+        .order_by("-last_post_at", "-pk")
+    )
+
+
+def forum_case_panel(*, request, case_code: str):
+    """The case page's list of forum threads about the case (portal.core.panels, slot "case"): only those the
+    person may read in the forums, and only on a page they may open (the case page checks the case)."""
+    threads = list(threads_for_case(user=request.user, code=case_code)[:20])
+    if not threads:
+        return None
+    return "forums/panels/case_threads.html", {"threads": threads}
+
+
+def forum_people(*, forum: Forum, q: str = "", limit: int = 10) -> QuerySet:
+    """People who can read the forum (so a mention of them reaches them), for @mention suggestions and the
+    forum's people list: active, matching `q` at the start of the username or of a word of the name."""
+    from django.contrib.auth import get_user_model
+
+    qs = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            forumuserobjectpermission__content_object=forum,
+            forumuserobjectpermission__permission__codename=VIEW,
+        )
+        .distinct()
+        .order_by("username")
+    )
+    q = (q or "").strip().lstrip("@")[:50]
+    if q:
+        qs = qs.filter(
+            Q(username__istartswith=q) | Q(display_name__istartswith=q) | Q(display_name__icontains=" " + q)
+        )
+    return qs[:limit] if limit else qs
+
+
+def unread_total(*, user) -> int:
+    """Unread threads over all the forums a person reads (the home page): one grouped query."""
+    if not user.is_authenticated:
+        return 0
+    ids = list(Forum.objects.filter(pk__in=readable_forum_ids(user=user)).values_list("pk", flat=True))
+    return sum(unread_counts(user=user, forum_ids=ids).values()) if ids else 0
+
+
+def is_case_worker(*, user) -> bool:
+    """Holds the case worker (pendamping) role somewhere: the people who name a case when opening a thread."""
+    from portal.people.models import Role
+
+    return user.is_authenticated and Membership.objects.filter(user=user, role=Role.CASE_WORKER).exists()

@@ -5,17 +5,19 @@ notifications to the notification service (which pushes after commit)."""
 import re
 import uuid
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.areas.models import Area
 from portal.audit.services import audit_log
 from portal.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 
-from .markup import mentioned_usernames, render_markdown
+from .markup import check_nesting, quoted_lines, render
 from .models import (
     BODY_MAX,
     BODY_MIN,
@@ -30,6 +32,7 @@ from .models import (
     Mention,
     Post,
     PostFlag,
+    PostKind,
     PostRevision,
     Thread,
     ThreadKind,
@@ -39,6 +42,7 @@ from .models import (
 from .permissions import MODERATE, POST, VIEW, forum_grant_new, forum_moderators, forum_perms
 
 User = get_user_model()
+MAX_ID = 2**63 - 1  # ids beyond this cannot exist (and overflow the database driver)
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -84,7 +88,11 @@ def clean_title(value: str) -> str:
 
 
 def clean_body(value: str, field: str = "body") -> str:
-    return _clean_text(value, field=field, min_len=BODY_MIN, max_len=BODY_MAX, label=_("The message"))
+    """A post's text: 2 to 20,000 characters, nested at most markup.MAX_NESTING levels. InvalidInput naming
+    `field` otherwise."""
+    value = _clean_text(value, field=field, min_len=BODY_MIN, max_len=BODY_MAX, label=_("The message"))
+    check_nesting(value, field_name=field)
+    return value
 
 
 def clean_case_code(*, user, code: str) -> str:
@@ -109,15 +117,42 @@ def thread_url(thread: Thread, number: int | None = None) -> str:
     return url
 
 
-def _render(body: str) -> tuple[str, list]:
-    """Render a body and find the people it mentions (one query, only for bodies that contain an @)."""
-    names = mentioned_usernames(body)
-    users = []
-    if names:
-        users = list(User.objects.filter(username__iregex=r"^(" + "|".join(map(re.escape, names)) + r")$"))
-        users = [u for u in users if u.is_active]
-    mentions = {u.username.lower(): u.username for u in users}
-    return render_markdown(body, mentions=mentions), users
+def _render(body: str, field: str = "body") -> tuple[str, list]:
+    """Render a body and find the active people it mentions outside code (one query, only for bodies that
+    mention someone)."""
+    found: list = []
+
+    def resolve(names):
+        found.extend(
+            User.objects.filter(
+                username__iregex=r"^(" + "|".join(map(re.escape, names)) + r")$", is_active=True
+            )
+        )
+        return {u.username.lower(): u.username for u in found}
+
+    rendered = render(body, resolve=resolve, field_name=field)
+    return rendered.html, found
+
+
+def _rerender(body: str) -> str:
+    """The HTML of a stored text being rewritten by a purge (a post that quoted purged text). A text saved before
+    the nesting cap may exceed it: it is then shown as plain paragraphs rather than refused, so a purge never
+    fails half-way."""
+    try:
+        return _render(body)[0]
+    except InvalidInput:
+        from django.utils.html import escape, linebreaks
+
+        return linebreaks(escape(body))
+
+
+def _mentioned_in(text: str) -> set[str]:
+    try:
+        return set(render(text).mentioned)
+    except InvalidInput:  # an old text deeper than the cap: every @name counts (keeps more rows, never fewer)
+        from .markup import MENTION_RE
+
+        return {m.group(1).rstrip(".-").lower() for m in MENTION_RE.finditer(text)}
 
 
 def _readers_of(forum: Forum, users):
@@ -201,7 +236,9 @@ def forum_member_remove(*, forum: Forum, actor, membership_id: int) -> None:
     from portal.people.services import membership_remove
 
     require(user=actor, forum=forum, perm=MODERATE)
-    membership = Membership.objects.filter(pk=membership_id, area=forum.area, role=Role.MEMBER).first()
+    membership = None
+    if 1 <= membership_id <= MAX_ID:
+        membership = Membership.objects.filter(pk=membership_id, area=forum.area, role=Role.MEMBER).first()
     if membership is None:
         raise NotFound(_("This person is not a member of this forum."))
     membership_remove(membership=membership, actor=actor)
@@ -254,13 +291,15 @@ def thread_create(
 
 
 @transaction.atomic
-def _thread_write(*, forum, author, title, body, kind, case_code, client_token, escalated_from=None, note=""):
+def _thread_write(
+    *, forum, author, title, body, kind, case_code, client_token, escalated_from=None, field="body"
+):
     if client_token:
         existing = Thread.objects.filter(author=author, client_token=client_token).first()
         if existing is not None:  # the same form sent twice: the first one stands
             return existing
     now = timezone.now()
-    html, mentioned = _render(body)
+    html, mentioned = _render(body, field)
     thread = Thread(
         forum=forum,
         title=title,
@@ -269,10 +308,10 @@ def _thread_write(*, forum, author, title, body, kind, case_code, client_token, 
         author=author,
         last_post_at=now,
         last_post_number=1,
+        last_visible_number=1,
         posts_count=1,
         client_token=client_token,
         escalated_from=escalated_from,
-        escalation_note=note,
         escalated_at=now if escalated_from else None,
     )
     thread.full_clean(exclude=["escalated_from"])
@@ -299,13 +338,44 @@ def _mention(*, post: Post, thread: Thread, actor, users) -> list:
     return readers
 
 
+def _thread_refresh(thread: Thread) -> None:
+    """Recount what readers can see after a post was deleted, hidden, shown again or purged: the number, time
+    and count of the visible posts. The thread's place in the list goes back to its last visible post (a deleted
+    reply neither bumps a thread nor leaves it unread). Call with the thread's row locked."""
+    visible = Post.objects.filter(thread_id=thread.pk, deleted_at__isnull=True, hidden_at__isnull=True)
+    agg = visible.aggregate(n=Count("pk"), last=Max("number"))
+    last_at = visible.filter(number=agg["last"]).values_list("created_at", flat=True).first()
+    thread.posts_count = agg["n"]
+    thread.last_visible_number = agg["last"] or 0
+    thread.last_post_at = last_at or thread.created_at
+    Thread.objects.filter(pk=thread.pk).update(
+        posts_count=thread.posts_count,
+        last_visible_number=thread.last_visible_number,
+        last_post_at=thread.last_post_at,
+    )
+
+
+def _lock_thread(thread: Thread) -> Thread:
+    return Thread.objects.select_for_update().get(pk=thread.pk)
+
+
+def _watchers(thread: Thread, *, exclude=()) -> list:
+    """The people watching the thread who can still read its forum."""
+    ids = (
+        ThreadUser.objects.filter(thread=thread, level=WatchLevel.WATCH)
+        .exclude(user_id__in=set(exclude))
+        .values_list("user_id", flat=True)
+    )
+    return _readers_of(thread.forum, [User(pk=pk) for pk in ids])
+
+
 @transaction.atomic
 def post_create(*, thread: Thread, author, body: str, client_token: str = "") -> Post:
     require(user=author, forum=thread.forum, perm=POST)
     body = clean_body(body)
     client_token = client_token[:64]
     # Lock the thread: post numbers are handed out one at a time.
-    locked = Thread.objects.select_for_update().get(pk=thread.pk)
+    locked = _lock_thread(thread)
     if client_token:
         existing = Post.objects.filter(author=author, client_token=client_token).first()
         if existing is not None:
@@ -319,21 +389,16 @@ def post_create(*, thread: Thread, author, body: str, client_token: str = "") ->
     )
     post.save()
     Thread.objects.filter(pk=locked.pk).update(
-        last_post_number=number, posts_count=locked.posts_count + 1, last_post_at=post.created_at
+        last_post_number=number,
+        last_visible_number=number,
+        posts_count=locked.posts_count + 1,
+        last_post_at=post.created_at,
     )
-    thread.last_post_number, thread.posts_count, thread.last_post_at = (
-        number,
-        locked.posts_count + 1,
-        post.created_at,
-    )
+    thread.last_post_number = thread.last_visible_number = number
+    thread.posts_count, thread.last_post_at = locked.posts_count + 1, post.created_at
     _watch(user=author, thread=thread, read_upto=number)
     notified = {u.pk for u in _mention(post=post, thread=thread, actor=author, users=mentioned)}
-    watcher_ids = (
-        ThreadUser.objects.filter(thread=thread, level=WatchLevel.WATCH)
-        .exclude(user_id__in=notified | {author.pk})
-        .values_list("user_id", flat=True)
-    )
-    watchers = _readers_of(thread.forum, [User(pk=pk) for pk in watcher_ids])
+    watchers = _watchers(thread, exclude=notified | {author.pk})
     if watchers:
         _notify(
             recipients=watchers,
@@ -345,11 +410,45 @@ def post_create(*, thread: Thread, author, body: str, client_token: str = "") ->
     return post
 
 
+@transaction.atomic
+def thread_post_system(*, thread: Thread, event: dict) -> Post:
+    """A post written by Pelita (no author): news of a referral on the thread's case, made from `event`
+    ({"case", "service", "agency", "action"}: the case code, never the child's identity nor the outcome's
+    free text). Appears in locked and resolved threads too; the thread's watchers are told."""
+    locked = _lock_thread(thread)
+    number = locked.last_post_number + 1
+    post = Post.objects.create(thread=locked, number=number, kind=PostKind.SYSTEM, author=None, event=event)
+    Thread.objects.filter(pk=locked.pk).update(
+        last_post_number=number,
+        last_visible_number=number,
+        posts_count=locked.posts_count + 1,
+        last_post_at=post.created_at,
+    )
+    watchers = _watchers(locked)
+    if watchers:
+        _notify(
+            recipients=watchers,
+            kind="forum.case_update",
+            params={"case": event.get("case", ""), "thread": locked.title},
+            url=thread_url(locked, number),
+        )
+    return post
+
+
 def _can_touch_post(*, user, post: Post) -> set[str]:
     perms = forum_perms(user=user, forum=post.thread.forum)
     if VIEW not in perms:
         raise NotFound(_("This post does not exist or you cannot see it."))
     return perms
+
+
+def post_edit_refusal(*, post: Post, perms) -> str | None:
+    """Why the author cannot edit this post now (the page shows it with the form disabled), or None."""
+    if post.deleted_at or post.hidden_at:
+        return _("A deleted or hidden post cannot be edited.")
+    if post.thread.locked and MODERATE not in perms:
+        return _("This thread is locked: posts cannot be edited.")
+    return None
 
 
 @transaction.atomic
@@ -359,15 +458,14 @@ def post_edit(*, post: Post, editor, body: str) -> Post:
         raise Forbidden(_("Only the author can edit a post."))
     if POST not in perms:
         raise Forbidden(_("You can read this forum but not post in it."))
-    if post.deleted_at or post.hidden_at:
-        raise Conflict(_("A deleted or hidden post cannot be edited."))
-    if post.thread.locked and MODERATE not in perms:
-        raise Conflict(_("This thread is locked: posts cannot be edited."))
+    refusal = post_edit_refusal(post=post, perms=perms)
+    if refusal:
+        raise Conflict(refusal)
     body = clean_body(body)
     if body == post.body:
         return post
-    PostRevision.objects.create(post=post, body=post.body, editor=editor)
     html, mentioned = _render(body)
+    PostRevision.objects.create(post=post, body=post.body, editor=editor)
     already = set(Mention.objects.filter(post=post).values_list("user_id", flat=True))
     post.body, post.body_html, post.edited_at = body, html, timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
@@ -375,30 +473,51 @@ def post_edit(*, post: Post, editor, body: str) -> Post:
     return post
 
 
+def can_see_history(*, user, post: Post) -> bool:
+    """The edit history (the text before each edit) is the author's and the forum's moderators' only; a deleted
+    post's history is nobody's (19.4: text edited out must not stay readable to every reader)."""
+    if post.deleted_at is not None or post.is_system:
+        return False
+    return post.author_id == user.pk or MODERATE in forum_perms(user=user, forum=post.thread.forum)
+
+
 @transaction.atomic
-def post_delete(*, post: Post, actor) -> Post:
+def post_delete(*, post: Post, actor, privacy: bool = False) -> Post:
+    """Delete a post (its author or a moderator). `privacy`: the text held someone's personal data, so the text,
+    its history and everything derived from it are purged for good (see _post_purge)."""
     perms = _can_touch_post(user=actor, post=post)
     if post.author_id != actor.pk and MODERATE not in perms:
         raise Forbidden(_("Only the author or a facilitator can delete a post."))
+    locked = _lock_thread(post.thread)
     if post.deleted_at:
+        if privacy and post.purged_at is None:
+            _post_purge(post=post, actor=actor)
         return post
-    if (
-        post.number == 1
-        and post.author_id == actor.pk
-        and MODERATE not in perms
-        and post.thread.posts_count > 1
-    ):
+    if post.number == 1 and post.author_id == actor.pk and MODERATE not in perms and locked.posts_count > 1:
         raise Conflict(_("The opening post of a thread with replies can only be deleted by a facilitator."))
     post.deleted_at, post.deleted_by = timezone.now(), actor
     post.save(update_fields=["deleted_at", "deleted_by"])
     audit_log(actor=actor, action="forum.post_delete", target=post, case_code=post.thread.case_code)
+    if privacy:
+        _post_purge(post=post, actor=actor)
+    _thread_refresh(locked)
     return post
+
+
+def _flaggable(post: Post) -> None:
+    if post.is_system:
+        raise Conflict(_("This is a message from Pelita: it cannot be flagged or hidden."))
+    if post.deleted_at:
+        raise Conflict(_("This post was deleted."))
 
 
 @transaction.atomic
 def post_flag(*, post: Post, user, reason: str) -> PostFlag:
     _can_touch_post(user=user, post=post)
     reason = _clean_text(reason, field="reason", min_len=3, max_len=REASON_MAX, label=_("The reason"))
+    _flaggable(post)
+    if post.hidden_at:
+        raise Conflict(_("A facilitator has already hidden this post."))
     if post.author_id == user.pk:
         raise Conflict(_("You cannot flag your own post: edit or delete it instead."))
     existing = PostFlag.objects.filter(post=post, user=user, status=FlagStatus.OPEN).first()
@@ -408,25 +527,32 @@ def post_flag(*, post: Post, user, reason: str) -> PostFlag:
 
 
 @transaction.atomic
-def post_hide(*, post: Post, actor, reason: str) -> Post:
+def post_hide(*, post: Post, actor, reason: str, privacy: bool = False) -> Post:
+    """Hide a post (moderators), telling its author why. `privacy`: also purge its text and history for good."""
     require(user=actor, forum=post.thread.forum, perm=MODERATE)
     reason = _clean_text(reason, field="reason", min_len=3, max_len=REASON_MAX, label=_("The reason"))
+    _flaggable(post)
+    locked = _lock_thread(post.thread)
     if post.hidden_at is None:
         post.hidden_at, post.hidden_by, post.hidden_reason = timezone.now(), actor, reason
         post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-        _notify(
-            recipients=[post.author],
-            kind="forum.post_hidden",
-            params={
-                "actor": actor.shown_name,
-                "thread": post.thread.title,
-                "forum": str(post.thread.forum.name),
-                "reason": reason,
-            },
-            url=thread_url(post.thread, post.number),
-            actor=actor,
-        )
+        if post.author_id:
+            _notify(
+                recipients=[post.author],
+                kind="forum.post_hidden",
+                params={
+                    "actor": actor.shown_name,
+                    "thread": post.thread.title,
+                    "forum": str(post.thread.forum.name),
+                    "reason": reason,
+                },
+                url=thread_url(post.thread, post.number),
+                actor=actor,
+            )
         audit_log(actor=actor, action="forum.post_hide", target=post, case_code=post.thread.case_code)
+        _thread_refresh(locked)
+    if privacy and post.purged_at is None:
+        _post_purge(post=post, actor=actor)
     PostFlag.objects.filter(post=post, status=FlagStatus.OPEN).update(
         status=FlagStatus.HIDDEN, handled_at=timezone.now(), handled_by=actor
     )
@@ -436,10 +562,116 @@ def post_hide(*, post: Post, actor, reason: str) -> Post:
 @transaction.atomic
 def post_unhide(*, post: Post, actor) -> Post:
     require(user=actor, forum=post.thread.forum, perm=MODERATE)
+    if post.hidden_at is None:
+        return post
+    if post.purged_at is not None:
+        raise Conflict(_("This post's text was removed for privacy: there is nothing to show again."))
+    locked = _lock_thread(post.thread)
     post.hidden_at, post.hidden_by, post.hidden_reason = None, None, ""
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
     audit_log(actor=actor, action="forum.post_unhide", target=post, case_code=post.thread.case_code)
+    _thread_refresh(locked)
     return post
+
+
+# --- edit history, redaction and purging (19.4) ------------------------------------------------------------
+
+
+def _removed_quote_text() -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return "> *" + _("(quoted text removed for privacy)") + "*"
+
+
+def _scrub_quotes(*, post: Post, texts: list[str]) -> int:
+    """Other posts of the thread that quote one of `texts` (as the reply page's "Quote" puts it) lose the quoted
+    lines, and so do their revisions. Returns how many posts changed. A quote its writer retyped is not found:
+    the moderators' privacy tools work on that post too."""
+    blocks = {quoted_lines(t) for t in texts if t.strip()} - {""}
+    if not blocks:
+        return 0
+    # Whole lines only: the quote of a short text ("ok") must not cut into other lines ("> okay").
+    pattern = re.compile(
+        "|".join("^" + re.escape(b) + "$" for b in sorted(blocks, key=len, reverse=True)), re.MULTILINE
+    )
+    marker = _removed_quote_text()
+    changed = 0
+    candidates = Post.objects.filter(thread_id=post.thread_id, number__gt=post.number, kind=PostKind.POST)
+    for other in candidates.exclude(body=""):
+        body = pattern.sub(marker, other.body)
+        if body != other.body:
+            other.body = body
+            other.body_html = _rerender(body)
+            other.save(update_fields=["body", "body_html"])
+            changed += 1
+        for revision in other.revisions.exclude(body=""):
+            text = pattern.sub(marker, revision.body)
+            if text != revision.body:
+                PostRevision.objects.filter(pk=revision.pk).update(body=text)
+    return changed
+
+
+def _remaining_mentions(post: Post) -> None:
+    """Mention rows only for people still mentioned in the text or history that remains."""
+    texts = [post.body, *post.revisions.exclude(body="").values_list("body", flat=True)]
+    still: set[str] = set()
+    for text in texts:
+        if text:
+            still.update(_mentioned_in(text))
+    for mention in Mention.objects.filter(post=post).select_related("user"):
+        if mention.user.username.lower() not in still:
+            mention.delete()
+
+
+def _post_purge(*, post: Post, actor) -> None:
+    """Remove for good a post's text, its edit history and what was derived from them: quotes of it in later
+    posts, mention rows. Notifications and e-mails never carry a post's text (only the thread's title), and
+    search reads the posts themselves, so nothing else holds it. Audited by field names, never values."""
+    texts = [post.body, *post.revisions.values_list("body", flat=True)]
+    revisions = post.revisions.count()
+    post.revisions.all().delete()
+    Mention.objects.filter(post=post).delete()
+    post.body, post.body_html = "", ""
+    post.purged_at, post.purged_by = timezone.now(), actor
+    post.save(update_fields=["body", "body_html", "purged_at", "purged_by"])
+    quotes = _scrub_quotes(post=post, texts=texts)
+    audit_log(
+        actor=actor,
+        action="forum.post_purge",
+        target=post,
+        case_code=post.thread.case_code,
+        fields=["body", "revisions"],
+        detail={"revisions": revisions, "quotes": quotes},
+    )
+
+
+@transaction.atomic
+def post_revision_redact(*, post: Post, revision_id: int, actor) -> PostRevision:
+    """Remove the text of one earlier version of a post for good (the author or the forum's moderators): the
+    revision keeps its date and editor and says it was redacted; quotes of that text in later posts go too."""
+    perms = _can_touch_post(user=actor, post=post)
+    if post.author_id != actor.pk and MODERATE not in perms:
+        raise Forbidden(_("Only the author or a facilitator can redact the history of a post."))
+    revision = None
+    if 1 <= revision_id <= MAX_ID:
+        revision = PostRevision.objects.select_for_update().filter(pk=revision_id, post=post).first()
+    if revision is None:
+        raise NotFound(_("This version does not exist."))
+    if revision.redacted_at is not None:
+        return revision
+    text = revision.body
+    revision.body, revision.redacted_at, revision.redacted_by = "", timezone.now(), actor
+    revision.save(update_fields=["body", "redacted_at", "redacted_by"])
+    _scrub_quotes(post=post, texts=[text])
+    _remaining_mentions(post)
+    audit_log(
+        actor=actor,
+        action="forum.revision_redact",
+        target=post,
+        case_code=post.thread.case_code,
+        fields=["body"],
+        detail={"revision": revision.pk},
+    )
+    return revision
 
 
 @transaction.atomic
@@ -504,11 +736,23 @@ def thread_move(*, thread: Thread, actor, area_code: str) -> Thread:
     return thread
 
 
+def escalation_refusal(*, thread: Thread) -> str | None:
+    """Why this thread cannot be escalated now (the page says so with the form disabled), or None."""
+    target = thread.escalation_target
+    if target is not None:
+        return _("This thread was already escalated to %(forum)s.") % {"forum": target.forum.name}
+    if thread.forum.area.parent_id is None:
+        return _("A thread in the province forum cannot be escalated any higher.")
+    return None
+
+
 def thread_escalate(*, thread: Thread, actor, note: str, client_token: str = "") -> Thread:
-    """Raise a thread to the parent area's forum: a new thread there carries the facilitator's summary note and
-    links back; the original shows where it went. Dusun → desa → kecamatan → kabupaten → provinsi."""
+    """Raise a thread to the parent area's forum: a new thread there opens with the facilitator's summary note
+    (its page also quotes what was first raised and names who raised it) and links back; the original shows
+    where it went and the people following it are told. Dusun → desa → kecamatan → kabupaten → provinsi."""
     require(user=actor, forum=thread.forum, perm=MODERATE)
     note = _clean_text(note, field="note", min_len=10, max_len=NOTE_MAX, label=_("The summary note"))
+    check_nesting(note, field_name="note")
     with transaction.atomic():
         locked = Thread.objects.select_for_update().get(pk=thread.pk)
         already = Thread.objects.filter(escalated_from=locked).select_related("forum__area").first()
@@ -531,7 +775,7 @@ def thread_escalate(*, thread: Thread, actor, note: str, client_token: str = "")
             case_code=thread.case_code,
             client_token=client_token[:64],
             escalated_from=locked,
-            note=note,
+            field="note",
         )
         audit_log(
             actor=actor,
@@ -540,15 +784,86 @@ def thread_escalate(*, thread: Thread, actor, note: str, client_token: str = "")
             case_code=thread.case_code,
             detail={"to_thread": new.pk, "to_area": parent.code},
         )
-        recipients = list(forum_moderators(target))
         _notify(
-            recipients=recipients,
+            recipients=list(forum_moderators(target)),
             kind="forum.escalated",
             params={"actor": actor.shown_name, "thread": new.title, "forum": str(target.name)},
             url=thread_url(new),
             actor=actor,
         )
+        # The cadre who raised it (she watches her thread) and everyone following it hear where it went; the
+        # link is the thread they can read, which links on to the new one for those who may read that too.
+        _notify(
+            recipients=_watchers(locked),
+            kind="forum.escalated_followed",
+            params={"actor": actor.shown_name, "thread": locked.title, "forum": str(target.name)},
+            url=thread_url(locked),
+            actor=actor,
+        )
     return new
+
+
+def _escalation_chain(thread: Thread) -> list[Thread]:
+    """The thread with every thread it was escalated from and to (dusun to province: at most five)."""
+    chain = [thread]
+    current = thread
+    while current.escalated_from_id and len(chain) < 10:
+        current = Thread.objects.select_related("forum__area").get(pk=current.escalated_from_id)
+        chain.append(current)
+    current = thread
+    while len(chain) < 10:
+        nxt = Thread.objects.select_related("forum__area").filter(escalated_from=current).first()
+        if nxt is None:
+            break
+        chain.append(nxt)
+        current = nxt
+    return chain
+
+
+def _may_link(*, user, thread: Thread) -> None:
+    perms = forum_perms(user=user, forum=thread.forum)
+    if VIEW not in perms:
+        raise NotFound(_("This thread does not exist or you cannot see it."))
+    if POST not in perms:
+        raise Forbidden(_("You can read this forum but not post in it."))
+
+
+@transaction.atomic
+def thread_link_case(*, thread: Thread, actor, code: str) -> Thread:
+    """Link a thread (and the threads it was escalated from and to) to a child's case by its code: only someone
+    who may see that case (its team, the overseers of its area). The thread becomes a case thread; the case's
+    page lists it; referral news on the case is posted in it. Never the child's identity: the code only."""
+    _may_link(user=actor, thread=thread)
+    code = clean_case_code(user=actor, code=code)
+    for t in _escalation_chain(thread):
+        if t.case_code == code:
+            continue
+        t.case_code = code
+        if t.kind != ThreadKind.ANNOUNCEMENT:
+            t.kind = ThreadKind.CASE
+        t.save(update_fields=["case_code", "kind"])
+        audit_log(actor=actor, action="forum.thread_link_case", target=t, case_code=code)
+    thread.refresh_from_db(fields=["case_code", "kind"])
+    return thread
+
+
+@transaction.atomic
+def thread_unlink_case(*, thread: Thread, actor) -> Thread:
+    """Undo a link (same people: who may see the case); the escalation chain is unlinked too."""
+    _may_link(user=actor, thread=thread)
+    if not thread.case_code:
+        return thread
+    code = clean_case_code(user=actor, code=thread.case_code)
+    for t in _escalation_chain(thread):
+        if t.case_code != code:
+            continue
+        t.case_code = ""
+        if t.kind == ThreadKind.CASE:
+            t.kind = ThreadKind.DISCUSSION
+        t.save(update_fields=["case_code", "kind"])
+        audit_log(actor=actor, action="forum.thread_unlink_case", target=t, case_code=code)
+    thread.refresh_from_db(fields=["case_code", "kind"])
+    return thread
 
 
 # --- reading ---------------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Forum pages. Each view parses input, calls one selector or service and renders; services raise NotFound
 (404 page), Forbidden (403 page), Conflict and InvalidInput (a message on the form, which keeps what was typed)."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -15,8 +17,11 @@ from portal.core.errors import Conflict, Forbidden, InvalidInput
 
 from . import selectors, services
 from .forms import (
+    CaseLinkForm,
+    DeleteForm,
     EditForm,
     EscalateForm,
+    HideForm,
     MemberAddForm,
     MoveForm,
     ReasonForm,
@@ -26,8 +31,10 @@ from .forms import (
     WatchForm,
 )
 from .markup import quote_markdown
-from .models import WatchLevel
+from .models import PostKind, WatchLevel
 from .permissions import MODERATE, POST, VIEW, forum_perms
+
+USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$")
 
 
 # Links repeated on every row of the hot pages are built from a prefix (one reverse() per page instead of
@@ -109,7 +116,10 @@ def thread_new(request, code):
     if POST not in perms:
         raise Forbidden(_("You can read this forum but not post in it."))
     form = ThreadForm(
-        request.POST or None, can_announce=MODERATE in perms, initial={"case": request.GET.get("case", "")}
+        request.POST or None,
+        can_announce=MODERATE in perms,
+        can_case=selectors.is_case_worker(user=request.user),
+        initial={"case": request.GET.get("case", "")[:20]},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -120,7 +130,7 @@ def thread_new(request, code):
                 title=data["title"],
                 body=data["body"],
                 kind=data["kind"],
-                case_code=data["case"],
+                case_code=data.get("case", ""),
                 client_token=data["once_token"],
             )
         except (InvalidInput, Conflict) as exc:
@@ -128,7 +138,11 @@ def thread_new(request, code):
         else:
             messages.success(request, _("Your thread was posted."))
             return redirect("forums:thread", pk=thread.pk)
-    return render(request, "forums/thread_form.html", {"forum": forum, "form": form})
+    return render(
+        request,
+        "forums/thread_form.html",
+        {"forum": forum, "form": form, "has_case": "case" in form.fields},
+    )
 
 
 @login_required
@@ -141,8 +155,10 @@ def thread_detail(request, pk):
     state = selectors.thread_state(user=request.user, thread=thread)
     read_before = state.last_read_number if state else 0
     cutoff = selectors.forum_cutoff(user=request.user, forum=thread.forum)
+    moderate = MODERATE in perms
     for post in posts:
-        post.is_new = post.number > read_before and post.created_at > cutoff
+        post.is_new = post.is_visible and post.number > read_before and post.created_at > cutoff
+        post.history_visible = post.edited_at and (moderate or post.author_id == request.user.pk)
     if posts:
         services.thread_mark_read(user=request.user, thread=thread, upto=posts[-1].number, state=state)
     origin_visible = bool(
@@ -151,10 +167,17 @@ def thread_detail(request, pk):
     target = thread.escalation_target
     target_visible = bool(target and VIEW in forum_perms(user=request.user, forum=target.forum))
     can_post = POST in perms and (not thread.locked or MODERATE in perms)
+    case = selectors.case_link(user=request.user, thread=thread)
     return render(
         request,
         "forums/thread.html",
         {
+            "origin": selectors.escalation_origin(thread=thread),
+            "case": case,
+            "case_form": CaseLinkForm()
+            if (case is None or case["can_change"])
+            and selectors.may_link_case(user=request.user, forum=thread.forum)
+            else None,
             "thread": thread,
             "forum": thread.forum,
             "posts": posts,
@@ -169,7 +192,9 @@ def thread_detail(request, pk):
             "target_visible": target_visible,
             "user_id": request.user.pk,
             "P": _prefix("forums:post_edit"),
+            "U": _prefix("forums:person"),
             "reply_url": reverse("forums:reply", args=[thread.pk]),
+            "people_url": reverse("forums:people", args=[thread.forum.area.code]),
         },
     )
 
@@ -196,15 +221,23 @@ def post_goto(request, pk, number):
 
 @login_required
 def thread_reply(request, pk):
+    """The reply page. A locked thread (for someone who is not a moderator) shows that it is locked, with the
+    form disabled; what was typed stays in the box."""
     thread = selectors.thread_get(user=request.user, pk=pk)
     perms = forum_perms(user=request.user, forum=thread.forum)
     if POST not in perms:
         raise Forbidden(_("You can read this forum but not post in it."))
+    locked = thread.locked and MODERATE not in perms
     initial = {}
-    quote_id = request.GET.get("quote")
-    if quote_id and quote_id.isdigit():
+    quote_id = request.GET.get("quote", "")
+    if quote_id.isdigit():
         quoted = selectors.post_get(user=request.user, pk=int(quote_id))
-        if quoted.thread_id == thread.pk and quoted.is_visible:
+        if (
+            quoted.thread_id == thread.pk
+            and quoted.is_visible
+            and quoted.kind == PostKind.POST
+            and quoted.body
+        ):
             initial["body"] = quote_markdown(author=quoted.author.shown_name, body=quoted.body)
     form = ReplyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -215,13 +248,23 @@ def thread_reply(request, pk):
                 body=form.cleaned_data["body"],
                 client_token=form.cleaned_data["once_token"],
             )
-        except (InvalidInput, Conflict) as exc:
+        except InvalidInput as exc:
             _form_error(form, exc)
+        except Conflict:
+            locked = True  # locked meanwhile: the page says so, the text stays
         else:
             return redirect(_post_url(thread.pk, post.number))
-    if thread.locked and MODERATE not in perms:
-        form.add_error(None, _("This thread is locked: no new replies."))
-    return render(request, "forums/reply_form.html", {"thread": thread, "forum": thread.forum, "form": form})
+    return render(
+        request,
+        "forums/reply_form.html",
+        {
+            "thread": thread,
+            "forum": thread.forum,
+            "form": form,
+            "refusal": _("This thread is locked: no new replies.") if locked else "",
+            "people_url": reverse("forums:people", args=[thread.forum.area.code]),
+        },
+    )
 
 
 @login_required
@@ -282,7 +325,8 @@ def thread_escalate(request, pk):
         raise Forbidden(_("Only the forum's facilitators can do this."))
     parent = thread.forum.area.parent
     form = EscalateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    refusal = services.escalation_refusal(thread=thread)
+    if request.method == "POST" and form.is_valid() and not refusal:
         try:
             new = services.thread_escalate(
                 thread=thread,
@@ -295,12 +339,16 @@ def thread_escalate(request, pk):
         else:
             messages.success(request, _("The thread was escalated to %(forum)s.") % {"forum": new.forum.name})
             return redirect("forums:thread", pk=thread.pk)
-    if parent is None:
-        form.add_error(None, _("A thread in the province forum cannot be escalated any higher."))
     return render(
         request,
         "forums/escalate_form.html",
-        {"thread": thread, "forum": thread.forum, "parent": parent, "form": form},
+        {
+            "thread": thread,
+            "forum": thread.forum,
+            "parent": parent,
+            "form": form,
+            "refusal": services.escalation_refusal(thread=thread) or "",
+        },
     )
 
 
@@ -314,7 +362,7 @@ def thread_move(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.thread_move(thread=thread, actor=request.user, area_code=form.cleaned_data["area"])
-        except InvalidInput as exc:
+        except (InvalidInput, Conflict) as exc:
             _form_error(form, exc)
         else:
             messages.success(request, _("The thread was moved to %(forum)s.") % {"forum": thread.forum.name})
@@ -331,28 +379,49 @@ def post_edit(request, pk):
     post = selectors.post_get(user=request.user, pk=pk)
     if post.author_id != request.user.pk:
         raise Forbidden(_("Only the author can edit a post."))
+    perms = forum_perms(user=request.user, forum=post.thread.forum)
     form = EditForm(request.POST or None, initial={"body": post.body})
-    if request.method == "POST" and form.is_valid():
+    refusal = services.post_edit_refusal(post=post, perms=perms)
+    if request.method == "POST" and form.is_valid() and not refusal:
         try:
             services.post_edit(post=post, editor=request.user, body=form.cleaned_data["body"])
-        except (InvalidInput, Conflict) as exc:
+        except InvalidInput as exc:
             _form_error(form, exc)
+        except Conflict as exc:
+            refusal = exc.message
         else:
             messages.success(request, _("Your post was saved."))
             return redirect(_post_url(post.thread_id, post.number))
     return render(
         request,
         "forums/edit_form.html",
-        {"post": post, "thread": post.thread, "forum": post.thread.forum, "form": form},
+        {
+            "post": post,
+            "thread": post.thread,
+            "forum": post.thread.forum,
+            "form": form,
+            "refusal": refusal or "",
+            "people_url": reverse("forums:people", args=[post.thread.forum.area.code]),
+        },
     )
 
 
 @login_required
 def post_history(request, pk):
+    """The text before each edit: the author's and the forum's moderators' only (404 for everyone else, as for
+    something that does not exist); both may redact an earlier version (POST `redact`=<revision id>)."""
     post = selectors.post_get(user=request.user, pk=pk)
-    if not post.is_visible and MODERATE not in forum_perms(user=request.user, forum=post.thread.forum):
+    if not services.can_see_history(user=request.user, post=post):
         raise Http404
-    revisions = post.revisions.select_related("editor")
+    if request.method == "POST":
+        try:
+            revision_id = int(request.POST.get("redact", ""))
+        except ValueError:
+            raise Http404 from None
+        services.post_revision_redact(post=post, revision_id=revision_id, actor=request.user)
+        messages.success(request, _("That earlier version was removed for good."))
+        return redirect("forums:post_history", pk=post.pk)
+    revisions = post.revisions.select_related("editor", "redacted_by")
     return render(
         request,
         "forums/history.html",
@@ -363,37 +432,53 @@ def post_history(request, pk):
 @login_required
 def post_delete(request, pk):
     post = selectors.post_get(user=request.user, pk=pk)
-    if request.method == "POST":
-        try:
-            services.post_delete(post=post, actor=request.user)
-        except Conflict as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The post was deleted."))
-        return redirect(_post_url(post.thread_id, post.number))
     perms = forum_perms(user=request.user, forum=post.thread.forum)
     if post.author_id != request.user.pk and MODERATE not in perms:
         raise Forbidden(_("Only the author or a facilitator can delete a post."))
+    form = DeleteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        privacy = form.cleaned_data["privacy"]
+        try:
+            services.post_delete(post=post, actor=request.user, privacy=privacy)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+        else:
+            if privacy:
+                messages.success(request, _("The post was deleted and its text removed for good."))
+            else:
+                messages.success(request, _("The post was deleted."))
+        return redirect(_post_url(post.thread_id, post.number))
     return render(
         request,
         "forums/confirm_delete.html",
-        {"post": post, "thread": post.thread, "forum": post.thread.forum},
+        {"post": post, "thread": post.thread, "forum": post.thread.forum, "form": form},
     )
 
 
-def _reason_view(request, pk, *, action, template, success):
+def _reason_view(request, pk, *, action, template, success, form_class=ReasonForm):
+    """Flag and hide: a reason to give. A post that can no longer be flagged or hidden (deleted, already hidden,
+    a message from Pelita) shows why, with the form disabled."""
     post = selectors.post_get(user=request.user, pk=pk)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = form_class(request.POST or None)
+    refusal = ""
+    if post.is_system:
+        refusal = _("This is a message from Pelita: it cannot be flagged or hidden.")
+    elif post.deleted_at:
+        refusal = _("This post was deleted.")
+    if request.method == "POST" and form.is_valid() and not refusal:
         try:
-            action(post=post, reason=form.cleaned_data["reason"])
-        except (InvalidInput, Conflict) as exc:
+            action(post=post, **form.cleaned_data)
+        except InvalidInput as exc:
             _form_error(form, exc)
+        except Conflict as exc:
+            refusal = exc.message
         else:
             messages.success(request, success)
             return redirect(_post_url(post.thread_id, post.number))
     return render(
-        request, template, {"post": post, "thread": post.thread, "forum": post.thread.forum, "form": form}
+        request,
+        template,
+        {"post": post, "thread": post.thread, "forum": post.thread.forum, "form": form, "refusal": refusal},
     )
 
 
@@ -416,9 +501,12 @@ def post_hide(request, pk):
     return _reason_view(
         request,
         pk,
-        action=lambda post, reason: services.post_hide(post=post, actor=request.user, reason=reason),
+        action=lambda post, reason, privacy: services.post_hide(
+            post=post, actor=request.user, reason=reason, privacy=privacy
+        ),
         template="forums/hide_form.html",
         success=_("The post is hidden and its author was told why."),
+        form_class=HideForm,
     )
 
 
@@ -426,8 +514,12 @@ def post_hide(request, pk):
 @require_POST
 def post_unhide(request, pk):
     post = selectors.post_get(user=request.user, pk=pk)
-    services.post_unhide(post=post, actor=request.user)
-    messages.success(request, _("The post is visible again."))
+    try:
+        services.post_unhide(post=post, actor=request.user)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The post is visible again."))
     return redirect(_post_url(post.thread_id, post.number))
 
 
@@ -495,7 +587,40 @@ def search(request):
 
 @login_required
 def person(request, username):
-    person = get_user_model().objects.filter(username=username, is_active=True).first()
+    person = None
+    if USERNAME_RE.match(username):
+        person = get_user_model().objects.filter(username=username, is_active=True).first()
     if person is None:
         raise Http404
     return render(request, "forums/person.html", {"person": person})
+
+
+@login_required
+def people(request, code):
+    """Everyone who can read this forum, with the username to type after @ (the list that @mention suggestions
+    come from; it works without JavaScript)."""
+    forum = selectors.forum_get(user=request.user, code=code)
+    page = Paginator(selectors.forum_people(forum=forum, limit=0), 100).get_page(request.GET.get("page"))
+    return render(request, "forums/people.html", {"forum": forum, "page": page})
+
+
+@login_required
+@require_POST
+def thread_case(request, pk):
+    """Link the thread to a child's case by its code (`case`), or undo the link (`unlink`)."""
+    thread = selectors.thread_get(user=request.user, pk=pk)
+    form = CaseLinkForm(request.POST)
+    try:
+        if "unlink" in request.POST:
+            services.thread_unlink_case(thread=thread, actor=request.user)
+            messages.success(request, _("The thread is no longer linked to a case."))
+        elif form.is_valid():
+            services.thread_link_case(thread=thread, actor=request.user, code=form.cleaned_data["case"])
+            messages.success(
+                request, _("The thread is linked to case %(code)s.") % {"code": thread.case_code}
+            )
+        else:
+            messages.error(request, _("A case code looks like APM-5202-00042."))
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    return redirect("forums:thread", pk=thread.pk)

@@ -21,6 +21,8 @@ urlpatterns = [
     path("cases/", include("referrals.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("dashboard/", include("dashboard.urls")),
+    # Wagtail's deliberate-error page ("failwhale") is switched off: every admin user could raise a 500 with it.
+    path("admin/failwhale/", core_views.not_found, name="wagtailadmin_error_test_off"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("cms.urls")),

@@ -17,6 +17,7 @@ from portal.agencies.models import Agency, Service
 from portal.areas.models import Area, Level
 from portal.audit.services import audit_log
 from portal.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from portal.core.signals import announce_referral_change
 from portal.core.workdays import WITA, end_of_day, response_deadline, start_of_day
 from portal.notifications.kinds import KINDS
 from portal.notifications.services import notify
@@ -544,6 +545,13 @@ def referral_transition(
         case_code=referral.case.code,
         request=request,
         detail={"from": before, "to": referral.status},
+    )
+    announce_referral_change(  # after commit, to other products (forums post the news in the case's threads)
+        case_code=referral.case.code,
+        service=referral.service.slug,
+        agency=referral.agency.name,
+        action=action,
+        status=referral.status,
     )
     if action != "send":
         # The case team hears of every change; the agency's other liaisons too, so that two colleagues do

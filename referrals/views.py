@@ -13,6 +13,7 @@ from portal.agencies.selectors import agencies_list
 from portal.areas.models import Area
 from portal.audit.services import audit_log
 from portal.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from portal.core.panels import panels_for
 
 from . import selectors, services
 from .forms import (
@@ -127,6 +128,7 @@ def case_detail(request, code):
         "fields": set(access.fields),
         "needs": list(case.needs.all()),
         "referrals": list(selectors.case_referrals(case=case)),
+        "panels": panels_for("case", request=request, case_code=case.code),  # e.g. the forum threads on it
     }
     if is_team:
         context.update(

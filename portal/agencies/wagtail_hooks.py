@@ -1,30 +1,36 @@
-"""The agencies' back office: agencies with their liaisons, and the service catalogue."""
+"""The agencies' back office: agencies and their liaisons (coordinators, within their subtree), and the national
+service catalogue (superusers only). Every write goes through portal.agencies.services."""
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.models import WagtailAdminModelForm
 from wagtail.admin.views.generic import models as generic
-from wagtail.admin.viewsets.model import ModelViewSet
 
 from portal.areas.models import Area, Level
-from portal.areas.permissions import user_can_manage_area
-from portal.core.backoffice import ScopedIndexView, register_backoffice_viewset
+from portal.core.backoffice import (
+    ScopedModelViewSet,
+    ServiceDeleteView,
+    ServiceFormMixin,
+    register_backoffice_viewset,
+    scope,
+)
 from portal.core.forms import CleanInputMixin
+from portal.people.wagtail_hooks import people_field
 
 from .models import Agency, Service
-from .services import agency_create
+from .services import (
+    AGENCY_FIELDS,
+    SERVICE_FIELDS,
+    agency_create,
+    agency_delete,
+    agency_liaison_add,
+    agency_liaison_remove,
+    agency_update,
+    service_save,
+)
 
 
 class AgencyForm(CleanInputMixin, WagtailAdminModelForm):
-    liaisons = forms.ModelMultipleChoiceField(
-        label=_("Liaisons"),
-        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-    )
-
     class Meta:
         model = Agency
         fields = ["name", "kind", "area", "services", "email", "phone", "is_active"]
@@ -32,84 +38,117 @@ class AgencyForm(CleanInputMixin, WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.exclude(level__in=[Level.VILLAGE, Level.HAMLET])
+        areas = Area.objects.exclude(level__in=[Level.VILLAGE, Level.HAMLET])
+        self.fields["area"].queryset = (
+            scope(areas, self.for_user, "code") if self.for_user is not None else areas.none()
+        )
+        self.fields["area"].error_messages["invalid_choice"] = _(
+            "You can only manage agencies within the areas you coordinate."
+        )
+        self.fields["add_liaison"] = people_field(
+            for_user=self.for_user, label=_("Appoint a liaison"), required=False
+        )
+        self.fields["add_liaison"].help_text = _(
+            "Liaisons see the referrals sent to this agency, with the child's identity. Nobody appoints "
+            "themselves, and people who oversee the area or work in the back office cannot be liaisons."
+        )
         if self.instance.pk:
-            self.fields["liaisons"].initial = list(self.instance.group.user_set.values_list("pk", flat=True))
+            self.fields["remove_liaisons"] = forms.ModelMultipleChoiceField(
+                label=_("End the appointment of"),
+                queryset=self.instance.group.user_set.order_by("username"),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
 
-    def clean_area(self):
-        area = self.cleaned_data["area"]
-        if self.for_user and not user_can_manage_area(user=self.for_user, area=area):
-            raise forms.ValidationError(_("You can only manage agencies within the areas you coordinate."))
-        return area
+
+def _agency_values(data) -> dict:
+    return {field: data[field] for field in AGENCY_FIELDS}
 
 
-def _sync_liaisons(agency, wanted, actor):
-    from portal.agencies.services import agency_liaison_add, agency_liaison_remove
-
-    current = set(agency.group.user_set.all())
-    for user in set(wanted) - current:
-        agency_liaison_add(agency=agency, user=user, actor=actor)
-    for user in current - set(wanted):
+def _liaisons(agency, data, actor) -> None:
+    for user in data.get("remove_liaisons") or []:
         agency_liaison_remove(agency=agency, user=user, actor=actor)
+    if data.get("add_liaison"):
+        agency_liaison_add(agency=agency, user=data["add_liaison"], actor=actor)
 
 
-class AgencyCreateView(generic.CreateView):
+class AgencyCreateView(ServiceFormMixin, generic.CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
         agency = agency_create(
-            name=data["name"],
-            kind=data["kind"],
-            area=data["area"],
-            services=list(data["services"]),
-            email=data["email"],
-            actor=self.request.user,
+            services=list(data["services"]), actor=self.request.user, **_agency_values(data)
         )
-        agency.phone, agency.is_active = data["phone"], data["is_active"]
-        agency.save(update_fields=["phone", "is_active"])
-        _sync_liaisons(agency, data["liaisons"], self.request.user)
+        _liaisons(agency, data, self.request.user)
         return agency
 
 
-class AgencyEditView(generic.EditView):
+class AgencyEditView(ServiceFormMixin, generic.EditView):
     def save_instance(self):
-        if not user_can_manage_area(user=self.request.user, area=self.object.area):
-            raise PermissionDenied
-        agency = super().save_instance()
-        _sync_liaisons(agency, self.form.cleaned_data["liaisons"], self.request.user)
+        data = self.form.cleaned_data
+        stored = Agency.objects.get(pk=self.object.pk)
+        agency = agency_update(
+            agency=stored, services=list(data["services"]), actor=self.request.user, **_agency_values(data)
+        )
+        _liaisons(agency, data, self.request.user)
         return agency
 
 
-class AgencyViewSet(ModelViewSet):
+class AgencyDeleteView(ServiceDeleteView):
+    def delete_with_service(self):
+        agency_delete(agency=self.object, actor=self.request.user)
+
+
+class AgencyViewSet(ScopedModelViewSet):
     model = Agency
     icon = "group"
     menu_label = _("Agencies")
     list_display = ["name", "kind", "area", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name"]
-    index_view_class = ScopedIndexView
+    scope_field = "area__code"
     add_view_class = AgencyCreateView
     edit_view_class = AgencyEditView
+    delete_view_class = AgencyDeleteView
+    inspect_view_enabled = True
 
     def get_form_class(self, for_update=False):
         return AgencyForm
 
 
-class ServiceViewSet(ModelViewSet):
+class ServiceCreateView(ServiceFormMixin, generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return service_save(actor=self.request.user, **{f: data[f] for f in SERVICE_FIELDS})
+
+
+class ServiceEditView(ServiceFormMixin, generic.EditView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        stored = Service.objects.get(pk=self.object.pk)
+        return service_save(service=stored, actor=self.request.user, **{f: data[f] for f in SERVICE_FIELDS})
+
+
+class ServiceViewSet(ScopedModelViewSet):
+    """The national catalogue: coordinators may read it; only superusers change it (service_save). It has no
+    area, so the scope is everything for those who reach it at all (Wagtail's model permissions)."""
+
     model = Service
     icon = "list-ul"
     menu_label = _("Services")
-    form_fields = [
-        "slug",
-        "name_id",
-        "name_en",
-        "need_id",
-        "need_en",
-        "completion_days",
-        "child_protection",
-        "position",
-    ]
+    form_fields = list(SERVICE_FIELDS)
     list_display = ["slug", "name_id", "name_en", "completion_days", "child_protection"]
     search_fields = ["slug", "name_id", "name_en"]
+    add_view_class = ServiceCreateView
+    edit_view_class = ServiceEditView
+    # A service is referred to by agencies, cases and referrals: it is never deleted or copied.
+    disabled_views = frozenset({"delete", "copy"})
+    inspect_view_enabled = True
+
+    def scoped_queryset(self, user, action: str):
+        services = Service.objects.all()
+        if action in ("index", "inspect", "history", "usage") or user.is_superuser:
+            return services
+        return services.none()
 
 
 register_backoffice_viewset(AgencyViewSet("pelita_agencies"), order=20)

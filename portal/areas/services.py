@@ -1,4 +1,5 @@
-"""Writes to the area tree: loading the official data and adding dusun."""
+"""Writes to the area tree: loading the official data, and the dusun a coordinator adds, renames, moves or
+removes (the official tree, province to village, is never changed by hand)."""
 
 import csv
 import gzip
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from portal.audit.services import audit_log
 from portal.core.errors import Forbidden, InvalidInput
 
 from .models import Area, AreaImport, Level
@@ -109,16 +111,8 @@ def areas_load(
     return {**counts, "skipped": False}
 
 
-def hamlet_create(*, village: Area, name: str, actor=None) -> Area:
-    """Add a dusun under a desa. Its code extends the village code with the next two-digit number."""
-    from .permissions import user_can_manage_area
-
+def _clean_hamlet_name(name: str) -> str:
     name = (name or "").strip()
-    if village.level != Level.VILLAGE:
-        raise InvalidInput(
-            _("A dusun can only be added under a desa or kelurahan."),
-            errors={"parent": [_("A dusun can only be added under a desa or kelurahan.")]},
-        )
     if not name:
         raise InvalidInput(_("Give the dusun a name."), errors={"name": [_("Give the dusun a name.")]})
     if len(name) > 120:
@@ -126,15 +120,102 @@ def hamlet_create(*, village: Area, name: str, actor=None) -> Area:
             _("The name is too long (120 characters at most)."),
             errors={"name": [_("The name is too long (120 characters at most).")]},
         )
+    return name
+
+
+def _check_village(*, village: Area, actor) -> None:
+    from .permissions import user_can_manage_area
+
+    if village is None or village.level != Level.VILLAGE:
+        raise InvalidInput(
+            _("A dusun can only be added under a desa or kelurahan."),
+            errors={"parent": [_("A dusun can only be added under a desa or kelurahan.")]},
+        )
     if actor is not None and not user_can_manage_area(user=actor, area=village):
         raise Forbidden(_("Only a coordinator of this area can add a dusun."))
+
+
+def _next_hamlet_code(village: Area) -> str:
+    siblings = Area.objects.select_for_update().filter(parent=village, level=Level.HAMLET)
+    numbers = [int(c.rsplit(".", 1)[1]) for c in siblings.values_list("code", flat=True)]
+    return f"{village.code}.{(max(numbers, default=0) + 1):02d}"
+
+
+def _check_unique_name(*, village: Area, name: str, exclude_pk=None) -> None:
+    siblings = Area.objects.filter(parent=village, level=Level.HAMLET, name__iexact=name)
+    if exclude_pk is not None:
+        siblings = siblings.exclude(pk=exclude_pk)
+    if siblings.exists():
+        raise InvalidInput(
+            _("This desa already has a dusun with that name."),
+            errors={"name": [_("This desa already has a dusun with that name.")]},
+        )
+
+
+def hamlet_create(*, village: Area, name: str, actor=None) -> Area:
+    """Add a dusun under a desa. Its code extends the village code with the next two-digit number.
+    Raises InvalidInput (not a desa, no name, a name taken in that desa), Forbidden (the actor does not
+    coordinate the desa)."""
+    name = _clean_hamlet_name(name)
+    _check_village(village=village, actor=actor)
     with transaction.atomic():
-        siblings = Area.objects.select_for_update().filter(parent=village, level=Level.HAMLET)
-        if siblings.filter(name__iexact=name).exists():
-            raise InvalidInput(
-                _("This desa already has a dusun with that name."),
-                errors={"name": [_("This desa already has a dusun with that name.")]},
-            )
-        numbers = [int(c.rsplit(".", 1)[1]) for c in siblings.values_list("code", flat=True)]
-        code = f"{village.code}.{(max(numbers, default=0) + 1):02d}"
-        return Area.objects.create(code=code, name=name, level=Level.HAMLET, parent=village)
+        _check_unique_name(village=village, name=name)
+        hamlet = Area.objects.create(
+            code=_next_hamlet_code(village), name=name, level=Level.HAMLET, parent=village
+        )
+        audit_log(actor=actor, action="area.hamlet_create", target=hamlet, detail={"code": hamlet.code})
+        return hamlet
+
+
+@transaction.atomic
+def hamlet_update(*, hamlet: Area, name: str, village: Area, actor=None) -> Area:
+    """Rename a dusun and/or move it under another desa. A move gives it the next code under its new desa
+    (forums, cases and roles follow: they refer to the dusun itself). Both the old and the new desa must be
+    coordinated by the actor. Raises InvalidInput (not a dusun, not a desa, bad name), Forbidden."""
+    if hamlet.level != Level.HAMLET:
+        raise InvalidInput(_("Only a dusun can be changed here; the official areas are read-only."))
+    name = _clean_hamlet_name(name)
+    _check_village(village=hamlet.parent, actor=actor)
+    _check_village(village=village, actor=actor)
+    hamlet = Area.objects.select_for_update().get(pk=hamlet.pk)
+    _check_unique_name(village=village, name=name, exclude_pk=hamlet.pk)
+    changed = []
+    if hamlet.name != name:
+        hamlet.name, changed = name, [*changed, "name"]
+    old_code = hamlet.code
+    if hamlet.parent_id != village.pk:
+        hamlet.parent, hamlet.code = village, _next_hamlet_code(village)
+        changed += ["parent", "code"]
+    if changed:
+        hamlet.save(update_fields=changed)
+        audit_log(
+            actor=actor,
+            action="area.hamlet_update",
+            target=hamlet,
+            fields=changed,
+            detail={"code": hamlet.code, "old_code": old_code},
+        )
+    return hamlet
+
+
+@transaction.atomic
+def hamlet_delete(*, hamlet: Area, actor=None) -> None:
+    """Remove a dusun that nothing refers to yet (a mistaken entry). Raises InvalidInput when it has a forum,
+    cases, roles or anything else: rename or move it instead. Forbidden if the actor does not coordinate it."""
+    from django.db.models import ProtectedError, RestrictedError
+
+    if hamlet.level != Level.HAMLET:
+        raise InvalidInput(_("Only a dusun can be removed; the official areas are read-only."))
+    _check_village(village=hamlet.parent, actor=actor)
+    in_use = InvalidInput(
+        _(
+            "This dusun is in use (a forum, roles or cases refer to it): rename or move it instead of removing it."
+        )
+    )
+    detail = {"code": hamlet.code, "name": hamlet.name}
+    try:
+        with transaction.atomic():
+            audit_log(actor=actor, action="area.hamlet_delete", target=hamlet, detail=detail)
+            hamlet.delete()
+    except (ProtectedError, RestrictedError) as exc:
+        raise in_use from exc

@@ -22,6 +22,7 @@ class Section:
 
 
 _SECTIONS: dict[str, Section] = {}
+_BADGES: dict[str, object] = {}
 
 
 def register_section(*, url_name: str, title, description, audience: str, order: int) -> None:
@@ -30,6 +31,17 @@ def register_section(*, url_name: str, title, description, audience: str, order:
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}; one of {AUDIENCES}")
     _SECTIONS[url_name] = Section(url_name, title, description, audience, order)
+
+
+def register_badge(*, url_name: str, badge) -> None:
+    """A short, live text on the home page's card of a section (e.g. "2 unread threads"):
+    `badge(*, user) -> str | None`, None or "" shows nothing. Kept off the header, which is cached."""
+    _BADGES[url_name] = badge
+
+
+def section_badge(url_name: str, *, user) -> str:
+    badge = _BADGES.get(url_name)
+    return (badge(user=user) or "") if badge is not None else ""
 
 
 def sections() -> list[tuple]:

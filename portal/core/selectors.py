@@ -6,10 +6,13 @@ from portal.agencies.selectors import user_agencies
 from portal.people.models import OVERSEER_ROLES, Role
 from portal.people.selectors import user_memberships
 
+from .navigation import section_badge
 from .navigation import sections as registered_sections
 
 
-def home_sections(*, user) -> list[dict]:
+def home_sections(*, user, badges: bool = False) -> list[dict]:
+    """The sections the person may use: {"url", "title", "description"}, plus "badge" (a live text, see
+    navigation.register_badge) when `badges`."""
     memberships = list(user_memberships(user=user))
     roles = {m.role for m in memberships}
     audiences = {"anyone"}
@@ -31,5 +34,8 @@ def home_sections(*, user) -> list[dict]:
             url = reverse(name)
         except NoReverseMatch:
             continue
-        sections.append({"url": url, "title": title, "description": description})
+        entry = {"url": url, "title": title, "description": description}
+        if badges:
+            entry["badge"] = section_badge(name, user=user)
+        sections.append(entry)
     return sections

@@ -7,20 +7,32 @@ from django.db.models import Q
 from .models import Membership, Role
 
 COORDINATORS = "Coordinators"
-MODELS = {"areas": ["area"], "agencies": ["agency", "service"], "people": ["membership"]}
+# What coordinators manage in the back office (within their subtree: portal.core.backoffice), and what they may
+# only read: the national service catalogue is changed by superusers only.
+MODELS = {"areas": ["area"], "agencies": ["agency"], "people": ["membership"]}
+READ_ONLY = {"agencies": ["service"]}
+
+
+def _coordinator_permissions():
+    q = Q(content_type__app_label="wagtailadmin", codename="access_admin")
+    for app, models in MODELS.items():
+        q |= Q(
+            content_type__app_label=app,
+            content_type__model__in=models,
+            codename__regex=r"^(add|change|delete|view)_",
+        )
+    for app, models in READ_ONLY.items():
+        q |= Q(content_type__app_label=app, content_type__model__in=models, codename__startswith="view_")
+    return Permission.objects.filter(q)
 
 
 def coordinators_group() -> Group:
-    group, created = Group.objects.get_or_create(name=COORDINATORS)
-    if created or not group.permissions.exists():
-        q = Q(content_type__app_label="wagtailadmin", codename="access_admin")
-        for app, models in MODELS.items():
-            q |= Q(
-                content_type__app_label=app,
-                content_type__model__in=models,
-                codename__regex=r"^(add|change|delete|view)_",
-            )
-        group.permissions.set(Permission.objects.filter(q))
+    """The Coordinators group, its permissions kept to exactly MODELS and READ_ONLY (an older install that
+    granted more, e.g. changing the service catalogue, is brought back to these)."""
+    group, _created = Group.objects.get_or_create(name=COORDINATORS)
+    wanted = set(_coordinator_permissions().values_list("pk", flat=True))
+    if set(group.permissions.values_list("pk", flat=True)) != wanted:
+        group.permissions.set(wanted)
     return group
 
 

@@ -12,14 +12,39 @@ from django.utils.translation import gettext as _
 from portal.audit.services import audit_log
 from portal.core.errors import InvalidInput
 
-from .models import ApiToken, Membership, Role
+from .models import OVERSEER_ROLES, ApiToken, Membership, Role
 from .permissions import sync_user_permissions
+
+
+def _overseer_refusal(*, user, area, role: str) -> str | None:
+    """Separation of duties (the mirror of portal.agencies.services.liaison_refusal): a liaison of an agency
+    cannot also oversee its area, and a coordinator (back-office access) cannot be a liaison anywhere."""
+    from portal.agencies.models import Agency
+    from portal.areas.selectors import areas_within_q
+
+    if role not in OVERSEER_ROLES:
+        return None
+    agencies = Agency.objects.filter(group__user=user)
+    if role != Role.COORDINATOR:
+        agencies = agencies.filter(areas_within_q([area.code], field="area__code"))
+    if agencies.exists():
+        return _("%(name)s is a liaison of an agency in this area and cannot also oversee it.") % {
+            "name": user.shown_name
+        }
+    return None
 
 
 @transaction.atomic
 def membership_add(*, user, area, role: str, actor=None) -> Membership:
+    """Give `user` the `role` in `area` (guardian grants follow at once; audited). When a person gives it
+    (`actor`), separation of duties holds: a liaison cannot be made an overseer of their agency's area, nor a
+    coordinator. Raises InvalidInput."""
     if role not in Role.values:
         raise InvalidInput(_("Unknown role."), errors={"role": [_("Unknown role.")]})
+    if actor is not None:
+        refusal = _overseer_refusal(user=user, area=area, role=role)
+        if refusal:
+            raise InvalidInput(refusal, errors={"user": [refusal]})
     membership, created = Membership.objects.get_or_create(user=user, area=area, role=role)
     if created:
         audit_log(

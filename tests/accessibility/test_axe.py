@@ -54,7 +54,19 @@ def _targets():
         ("kader_jago", "/notifications/"),
     ]
     if thread is not None:
-        targets.append(("kader_jago", f"/forums/t/{thread.pk}/"))
+        opening = thread.posts.order_by("number").first()
+        targets += [
+            ("kader_jago", f"/forums/t/{thread.pk}/"),
+            ("kader_jago", f"/forums/t/{thread.pk}/reply/"),
+            ("kader_jago", "/forums/f/52.02.01.2013/new/"),
+            ("kader_jago", "/forums/f/52.02.01.2013/people/"),
+            ("fasilitator_jago", f"/forums/p/{opening.pk}/history/"),
+            ("fasilitator_jago", f"/forums/p/{opening.pk}/hide/"),
+            ("fasilitator_jago", f"/forums/p/{opening.pk}/delete/"),
+        ]
+    escalated = Thread.objects.filter(escalated_from__isnull=False).order_by("pk").first()
+    if escalated is not None:
+        targets.append(("fasilitator_jago", f"/forums/t/{escalated.pk}/"))
     targets.append(("pendamping_jago", "/cases/"))
     if referral is not None:
         targets += [

@@ -33,7 +33,7 @@ def test_journey1_post_escalate_needs_attention_and_outsider_404(
     _login(page, base, "kader_jago")
     page.get_by_role("link", name="Forum saya").first.click()
     page.get_by_role("link", name="Forum Dusun Jago Timur").click()
-    page.get_by_role("link", name="Thread baru").click()
+    page.get_by_role("link", name="Topik baru").click()
     page.get_by_label("Judul").fill("Akta")  # too short: the message is shown and the body is kept
     page.get_by_label("Pesan").fill("Ibunya bekerja di Malaysia sejak 2022, anak diasuh neneknya.")
     page.get_by_role("button", name="Kirim").click()

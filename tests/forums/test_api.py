@@ -93,7 +93,7 @@ def test_locked_thread_is_409_and_province_cannot_escalate(world, api):
     thread = services.thread_create(forum=world["forums"]["desa"], author=fas, title="Ditutup", body="isi")
     services.thread_set_state(thread=thread, actor=fas, locked=True)
     resp = _post(api("kader_jago"), f"/api/v1/threads/{thread.pk}/posts", {"body": "boleh?"})
-    assert resp.status_code == 409 and resp.json()["detail"] == "Thread ini dikunci: tidak bisa dibalas lagi."
+    assert resp.status_code == 409 and resp.json()["detail"] == "Topik ini dikunci: tidak bisa dibalas lagi."
     coord = world["users"]["koordinator_ntb"]
     from portal.areas.models import Area
 

@@ -84,7 +84,7 @@ def test_reply_with_quote_double_submit_and_locked(world):
         reverse("forums:reply", args=[thread.pk]), {"body": "Masih boleh?", "once_token": "x1"}
     )
     html = resp.content.decode()
-    assert resp.status_code == 200 and "Thread ini dikunci" in html and "Masih boleh?" in html
+    assert resp.status_code == 200 and "Topik ini dikunci" in html and "Masih boleh?" in html
 
 
 def test_thread_page_shows_posts_new_marks_and_moves_marker(world):

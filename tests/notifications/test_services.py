@@ -26,6 +26,7 @@ SAMPLE = {
     "service": "Akta kelahiran",
     "agency": "Dinas Dukcapil Kab. Lombok Tengah",
     "title": "Kelas parenting di Desa Jago",
+    "person": "Lalu Ahmad",
 }
 
 

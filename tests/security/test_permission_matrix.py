@@ -123,7 +123,8 @@ ROWS = [
         "get",
         "/forums/p/{post}/history/",
         f"/forums/p/{MISSING_ID}/history/",
-        everyone_else(HIDDEN, **FORUM_READERS),
+        # 19.4: the edit history is the author's (a facilitator here) and the forum's moderators' only.
+        everyone_else(HIDDEN, facilitator=OK, coordinator=OK, superuser=OK),
     ),
     Row(
         "post",
