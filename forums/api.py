@@ -104,7 +104,7 @@ class PeopleParams(PageParams):
 
 
 class CaseLinkIn(Schema):
-    case: str = ""
+    case: Line(20, service_checks=True) = ""
 
 
 class PostList(Schema):
