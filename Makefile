@@ -21,8 +21,8 @@ install: $(BIN)/.installed
 run: install
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py load_areas
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python -m uvicorn portal.asgi:application --host 127.0.0.1 --port $(PORT) --ws websockets
+	PORT=$(PORT) $(BIN)/python manage.py seed_demo
+	PORT=$(PORT) $(BIN)/python -m uvicorn portal.asgi:application --host 127.0.0.1 --port $(PORT) --ws websockets
 
 ## make test: the whole suite on the database and Redis named by DATABASE_URL / REDIS_URL (embedded by default)
 test: install
@@ -53,6 +53,7 @@ serve: install
 	@if [ -z "$$REDIS_URL" ]; then echo "make serve: set REDIS_URL (redis://host:6379/0): the workers share the channel layer and cache through Redis."; exit 1; fi
 	DJANGO_SETTINGS_MODULE=$(SERVE_SETTINGS) $(BIN)/python manage.py migrate --noinput -v0
 	DJANGO_SETTINGS_MODULE=$(SERVE_SETTINGS) $(BIN)/python manage.py collectstatic --noinput -v0
+	DJANGO_SETTINGS_MODULE=$(SERVE_SETTINGS) $(BIN)/python manage.py check --deploy --database default --fail-level ERROR
 	DJANGO_SETTINGS_MODULE=$(SERVE_SETTINGS) exec $(BIN)/python -m uvicorn portal.asgi:application \
 		--host $(HOST) --port $(PORT) --workers $(WORKERS) --ws websockets --lifespan off \
 		--proxy-headers --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}" --no-server-header

@@ -7,10 +7,12 @@ from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
+from portal.core.forms import CleanInputMixin
+
 STORY_AREA_LEVELS = ["regency", "district", "village"]
 
 
-class AreaFilterForm(BaseFilterForm):
+class AreaFilterForm(CleanInputMixin, BaseFilterForm):
     q = forms.CharField(
         label=_("Name or code"),
         required=False,

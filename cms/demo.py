@@ -20,7 +20,7 @@ from wagtail.models import Locale
 
 from . import demo_content as content
 from .models import ResourcePage, StandardPage, StoryIndexPage, StoryPage, StoryPartner, Theme
-from .services import EDITORS, MODERATORS, cms_setup, page_publish, page_translate
+from .services import EDITORS, MODERATORS, cms_setup, page_publish, page_translate, site_follow_base_url
 
 
 def draw_landscape(seed: str, accent: tuple[int, int, int], size=(1200, 675)) -> bytes:
@@ -140,6 +140,7 @@ def _editorial_accounts(users: dict) -> tuple:
 @transaction.atomic
 def seed(context: dict) -> dict:
     home = cms_setup()
+    site_follow_base_url()
     editor, moderator = _editorial_accounts(context.get("users", {}))
     publisher = moderator
     en = Locale.objects.get(language_code="en")

@@ -4,6 +4,7 @@ after every `migrate`), and the page operations the demo and the tests use."""
 import logging
 
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -95,8 +96,9 @@ def _ensure_home_pages(root: Page, locales: dict[str, Locale]) -> HomePage:
     # The site's root is the Indonesian home page; Wagtail serves its translation under /en/.
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
+        hostname, port = base_url_host_port()
         Site.objects.create(
-            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Pelita"
+            hostname=hostname, port=port, root_page=home, is_default_site=True, site_name="Pelita"
         )
     elif site.root_page_id != home.pk:
         site.root_page = home
@@ -109,6 +111,27 @@ def _ensure_home_pages(root: Page, locales: dict[str, Locale]) -> HomePage:
         if placeholder.numchild == 0 and not Site.objects.filter(root_page=placeholder).exists():
             placeholder.delete()
     return home
+
+
+def base_url_host_port() -> tuple[str, int]:
+    """The host and port of settings.PELITA_BASE_URL (the address Pelita is served at: `make run` sets it from
+    its PORT), for the default Wagtail Site."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(settings.PELITA_BASE_URL)
+    return parts.hostname or "localhost", parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def site_follow_base_url() -> Site:
+    """The demo's default Site takes the host and port Pelita is served on (docs/DEPLOY.md, "The Site"), so the
+    Wagtail API's meta.html_url / detail_url, feeds and sitemaps name the address people use. Production sets
+    its Site in the admin; `manage.py check --deploy --database default` warns when it is not in ALLOWED_HOSTS."""
+    hostname, port = base_url_host_port()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is not None and (site.hostname, site.port) != (hostname, port):
+        site.hostname, site.port = hostname, port
+        site.save(update_fields=["hostname", "port"])
+    return site
 
 
 def _ensure_groups(root: Page) -> tuple[Group, Group]:

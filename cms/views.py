@@ -54,6 +54,15 @@ class PublicPagesAPIViewSet(PagesAPIViewSet):
 
     renderer_classes = [JSONRenderer]
 
+    def find_object(self, queryset, request):
+        """`/api/v2/pages/find/?id=`: an id that is not a 64-bit number is 400 like Wagtail's other filters."""
+        from wagtail.api.v2.utils import BadRequestError
+
+        value = request.GET.get("id")
+        if value is not None and not (value.isascii() and value.isdigit() and int(value) < 2**63):
+            raise BadRequestError("id must be a positive integer")
+        return super().find_object(queryset, request)
+
 
 api_router = WagtailAPIRouter("cms:wagtailapi")
 api_router.register_endpoint("pages", PublicPagesAPIViewSet)

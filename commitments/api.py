@@ -12,8 +12,6 @@
 - `GET /api/v1/public/commitments?area=&year=` (anyone): the roll-up of a province, kabupaten or kecamatan (no
   area: the country) — selectors.rollup's shape; children counts as the public indicators publish them."""
 
-import datetime as dt
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -22,6 +20,7 @@ from portal.agencies.models import Service
 from portal.areas.selectors import area_get
 from portal.core.errors import InvalidInput
 from portal.core.pagination import MAX_PAGE_SIZE
+from portal.core.schemas import Date, Line, Text
 
 from . import services
 from .models import BudgetLine, FundSource, Policy, PolicyKind
@@ -119,26 +118,26 @@ def list_commitments(
 
 
 class CommitmentIn(Schema):
-    kind: str
-    area: str
-    title: str = Field("", max_length=300)
-    services: list[str] = []
+    kind: Line(16)
+    area: Line(40)
+    title: Line(300) = ""
+    services: list[Line(40)] = []
     # policies
-    policy_kind: str = ""
-    number: str = Field("", max_length=80)
-    issued_on: dt.date | None = None
-    issuing_body: str = Field("", max_length=200)
-    status: str = "draft"
-    summary: str = Field("", max_length=4000)
+    policy_kind: Line(20) = ""
+    number: Line(80) = ""
+    issued_on: Date | None = None
+    issuing_body: Line(200) = ""
+    status: Line(20) = "draft"
+    summary: Text(4000) = ""
     # budget lines
     year: int | None = Field(None, ge=2000, le=2100)
-    source: str = ""
-    activity_code: str = Field("", max_length=40)
-    field: str = Field("", max_length=8)
+    source: Line(20) = ""
+    activity_code: Line(40) = ""
+    field: Line(8) = ""
     planned_idr: int | None = Field(None, ge=0, le=MAX_IDR)
     realised_idr: int | None = Field(None, ge=0, le=MAX_IDR)
-    realised_on: dt.date | None = None
-    notes: str = Field("", max_length=2000)
+    realised_on: Date | None = None
+    notes: Text(2000) = ""
     proposal: int | None = Field(None, ge=1, le=2**62)
 
 

@@ -1,14 +1,13 @@
 """GET /api/v1/indicators (coordinators and facilitators, within their area subtree) and
 GET /api/v1/public/indicators (anyone): API.md."""
 
-import datetime as dt
-
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from portal.agencies.models import Service
 from portal.core.errors import InvalidInput
 from portal.core.reporting import report_sections
+from portal.core.schemas import Date
 
 from .selectors import (
     Filters,
@@ -26,8 +25,8 @@ router = Router(tags=["dashboard"])
 def get_indicators(
     request,
     area: str = "",
-    date_from: dt.date | None = Query(None, alias="from"),  # noqa: B008
-    date_to: dt.date | None = Query(None, alias="to"),  # noqa: B008
+    date_from: Date | None = Query(None, alias="from", description="From this day (WITA), 1900–2100."),  # noqa: B008
+    date_to: Date | None = Query(None, alias="to", description="Until this day, inclusive."),  # noqa: B008
     service: str = "",
     agency: int | None = None,
 ):

@@ -2,11 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.agencies.models import Agency, Service
+from portal.core.forms import PelitaForm
 
 from .selectors import Filters
 
 
-class IndicatorFilterForm(forms.Form):
+class IndicatorFilterForm(PelitaForm):
     """The dashboard's filters. Read from the query string; an invalid filter is shown with its message and
     the figures fall back to no filter for that field."""
 

@@ -627,7 +627,7 @@ def _public_dataset(*, now=None) -> dict:
         "median_days_to_accept": None,
         "median_days_to_complete": None,
     }
-    return {"nodes": published, "zero": zero, "computed_at": now.isoformat()}
+    return {"nodes": published, "zero": zero, "computed_at": timezone.localtime(now).isoformat()}
 
 
 def public_dataset() -> dict:

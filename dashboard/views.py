@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -147,7 +148,14 @@ def _download(body: bytes, fmt: str, name: str) -> HttpResponse:
 def export(request, fmt):
     if fmt not in FORMATS:
         raise Http404
-    _areas, area, _form, filters = _dashboard(request)
+    _areas, area, form, filters = _dashboard(request)
+    if form.is_bound and form.errors:
+        # An export of other figures than the ones asked for would be a lie: say what is wrong, on the page
+        # with the filters (each error next to its field), and make nothing.
+        messages.error(request, _("The export was not made: correct the filters marked below and try again."))
+        response = index(request)
+        response.status_code = 422
+        return response
     data = indicators_cached(area=area, filters=filters)
     services, statuses = _labels()
     sections = [

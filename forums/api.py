@@ -8,10 +8,11 @@ from django.utils.html import escape
 from ninja import Query, Router, Schema, Status
 
 from portal.core.pagination import PageParams, paginate
+from portal.core.schemas import Line, Text
 
 from . import selectors, services
 from .case_updates import attach_system_texts
-from .models import Post, Thread
+from .models import BODY_MAX, NOTE_MAX, TITLE_MAX, Post, Thread
 from .permissions import MODERATE, forum_perms
 
 router = Router(tags=["forums"])
@@ -68,10 +69,11 @@ class ThreadList(Schema):
 
 
 class ThreadIn(Schema):
-    title: str = ""
-    body: str = ""
-    kind: str = "discussion"
-    case: str | None = None
+    # The services check these limits with the rest of their rules (every field's error at once).
+    title: Line(TITLE_MAX, service_checks=True) = ""
+    body: Text(BODY_MAX, service_checks=True) = ""
+    kind: Line(20, service_checks=True) = "discussion"
+    case: Line(20, service_checks=True) | None = None
 
 
 class PostOut(Schema):
@@ -102,7 +104,7 @@ class PeopleParams(PageParams):
 
 
 class CaseLinkIn(Schema):
-    case: str = ""
+    case: Line(20, service_checks=True) = ""
 
 
 class PostList(Schema):
@@ -111,11 +113,11 @@ class PostList(Schema):
 
 
 class PostIn(Schema):
-    body: str = ""
+    body: Text(BODY_MAX, service_checks=True) = ""
 
 
 class EscalateIn(Schema):
-    note: str = ""
+    note: Text(NOTE_MAX, service_checks=True) = ""
 
 
 class EscalateOut(Schema):

@@ -41,6 +41,17 @@ class ForumsConfig(AppConfig):
         register_panel("case", "forums", forum_case_panel, order=10)
         # News of referrals in the threads about their case (forums/case_updates.py).
         referral_changed.connect(on_referral_changed, dispatch_uid="forums.case_updates")
+        from portal.notifications.targets import register_notification_target
+
+        from .selectors import threads_visible_ids
+
+        # A notification about a thread or post is hidden once its reader can no longer read the thread
+        # (moved to a forum they cannot read, their membership ended).
+        for url_name in ("forums:thread", "forums:post_goto"):
+            register_notification_target(
+                url_name=url_name, target="forums.thread", kwarg="pk", visible=threads_visible_ids
+            )
+
         self._ready_meetings()
 
     def _ready_meetings(self):

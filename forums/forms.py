@@ -5,17 +5,14 @@ sent twice (a double tap on a slow connection) makes one post, not two."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.forms import OnceForm, PelitaForm
+
 from .models import BODY_MAX, NOTE_MAX, REASON_MAX, TITLE_MAX, ThreadKind, WatchLevel
-from .services import new_client_token
 
 
-class TokenForm(forms.Form):
-    token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("token", new_client_token())
+class TokenForm(OnceForm):
+    """A form that creates a thread or a post: its one-time token (portal.core.idempotency) is also the
+    thread's or post's client_token, so the same form sent twice makes one, even past the 24-hour window."""
 
 
 def _body_field(label):
@@ -83,7 +80,7 @@ class ReplyForm(TokenForm):
     body = _body_field(_("Your reply"))
 
 
-class EditForm(forms.Form):
+class EditForm(PelitaForm):
     body = _body_field(_("Message"))
 
 
@@ -93,7 +90,7 @@ PRIVACY_HELP = _(
 )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PelitaForm):
     reason = forms.CharField(
         label=_("Reason"), required=False, widget=forms.TextInput(attrs={"maxlength": REASON_MAX})
     )
@@ -103,11 +100,11 @@ class HideForm(ReasonForm):
     privacy = forms.BooleanField(label=_("Remove for privacy"), required=False, help_text=PRIVACY_HELP)
 
 
-class DeleteForm(forms.Form):
+class DeleteForm(PelitaForm):
     privacy = forms.BooleanField(label=_("Remove for privacy"), required=False, help_text=PRIVACY_HELP)
 
 
-class CaseLinkForm(forms.Form):
+class CaseLinkForm(PelitaForm):
     case = forms.CharField(
         label=_("Case code"),
         max_length=20,
@@ -128,7 +125,7 @@ class EscalateForm(TokenForm):
     )
 
 
-class MoveForm(forms.Form):
+class MoveForm(PelitaForm):
     area = forms.ChoiceField(label=_("Move to the forum of"), choices=())
 
     def __init__(self, *args, areas=(), **kwargs):
@@ -136,13 +133,13 @@ class MoveForm(forms.Form):
         self.fields["area"].choices = [(a.code, a.display_name) for a in areas]
 
 
-class MemberAddForm(forms.Form):
+class MemberAddForm(PelitaForm):
     username = forms.CharField(label=_("Username"), max_length=150)
 
 
-class WatchForm(forms.Form):
+class WatchForm(PelitaForm):
     level = forms.ChoiceField(choices=WatchLevel.choices)
 
 
-class SearchForm(forms.Form):
+class SearchForm(PelitaForm):
     q = forms.CharField(label=_("Search the forums"), max_length=200, required=False)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from portal.areas.models import Area
 from portal.core.errors import NotFound
+from portal.core.text import search_terms
 from portal.people.models import OVERSEER_ROLES, Membership
 from portal.people.selectors import user_belongs_to_or_oversees
 
@@ -289,16 +290,23 @@ def flag_get(*, user, pk) -> PostFlag:
     return flag
 
 
+def threads_visible_ids(user):
+    """A one-column queryset of the ids of the threads the person can read (a subquery; for notifications)."""
+    return Thread.objects.filter(forum_id__in=readable_forum_ids(user=user)).values("pk")
+
+
 def thread_search(*, user, q: str) -> QuerySet[Thread]:
     """Threads the person can read whose title or a visible post matches. PostgreSQL: full text (GIN index,
     'simple' configuration: Indonesian has no stemmer there); SQLite: a case-insensitive substring."""
-    q = (q or "").strip()[:200]
+    q = search_terms(q)  # plain words: no quote or operator reaches the query parser
+    if not q:
+        return Thread.objects.none()
     readable = Thread.objects.filter(forum_id__in=readable_forum_ids(user=user))
     visible_posts = Post.objects.filter(deleted_at__isnull=True, hidden_at__isnull=True, thread__in=readable)
     if settings.IS_POSTGRES:
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
-        query = SearchQuery(q, config="simple", search_type="websearch")
+        query = SearchQuery(q, config="simple", search_type="plain")
         post_hits = visible_posts.annotate(sv=SearchVector("body", config="simple")).filter(sv=query)
         title_hits = Q(
             pk__in=readable.annotate(sv=SearchVector("title", config="simple")).filter(sv=query).values("pk")

@@ -131,7 +131,7 @@ def thread_new(request, code):
                 body=data["body"],
                 kind=data["kind"],
                 case_code=data.get("case", ""),
-                client_token=data["token"],
+                client_token=data["once_token"],
             )
         except (InvalidInput, Conflict) as exc:
             _form_error(form, exc)
@@ -246,7 +246,7 @@ def thread_reply(request, pk):
                 thread=thread,
                 author=request.user,
                 body=form.cleaned_data["body"],
-                client_token=form.cleaned_data["token"],
+                client_token=form.cleaned_data["once_token"],
             )
         except InvalidInput as exc:
             _form_error(form, exc)
@@ -332,7 +332,7 @@ def thread_escalate(request, pk):
                 thread=thread,
                 actor=request.user,
                 note=form.cleaned_data["note"],
-                client_token=form.cleaned_data["token"],
+                client_token=form.cleaned_data["once_token"],
             )
         except (InvalidInput, Conflict) as exc:
             _form_error(form, exc)

@@ -1,7 +1,7 @@
 """The JSON API v1 (API.md). Each app contributes a router; this module wires them, authentication and the
 error format: {"detail": ...} everywhere, 422 with {"detail", "errors": {field: [messages]}}."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -11,6 +11,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from portal.core.errors import InvalidInput, PelitaError
+from portal.core.inputguard import too_big_response
+from portal.core.schemas import GuardedParser, WitaRenderer
 
 
 class BearerAuth(HttpBearer):
@@ -29,13 +31,51 @@ class SessionAuthCSRF(SessionAuth):
     csrf = True
 
 
-api = NinjaAPI(
+DESCRIPTION = """Forums, child cases, referrals and notifications. The contract is docs/API.md (the shared contract
+plus Pelita's additions).
+
+- Lists: `?page=N&page_size=M` (M ≤ 100) → `{"count", "results"}`; a page past an offset of 10,000,000 is 422.
+- Errors: `{"detail"}`; validation errors 422 with `{"detail", "errors": {field: [message]}}`, the field named
+  (also for NUL, control characters, lone surrogates, integers outside 64 bits, dates outside 1900–2100, texts
+  over their `maxLength`). Malformed JSON is 400; a body over 1 MiB is 413.
+- Every POST honours an `Idempotency-Key` header: the same person repeating it within 24 hours gets the first
+  answer (`Idempotent-Replayed: true`) and nothing new is made; the same key on another request is 422.
+- Every time is ISO-8601 in WITA (`+08:00`)."""
+
+
+class PelitaAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """The document as ninja builds it, plus the `Idempotency-Key` header on every POST (the middleware
+        portal.core.idempotency reads it for every POST, so no endpoint declares it itself)."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        header = {
+            "in": "header",
+            "name": "Idempotency-Key",
+            "required": False,
+            "schema": {"type": "string", "maxLength": 255},
+            "description": (
+                "A key of your choice (1–255 visible ASCII characters). Repeated by the same person within 24 "
+                "hours, the request gets the first answer and changes nothing."
+            ),
+        }
+        for item in schema.get("paths", {}).values():
+            post = item.get("post")
+            if post is not None and not any(
+                p.get("name") == header["name"] for p in post.get("parameters", [])
+            ):
+                post.setdefault("parameters", []).append(header)
+        return schema
+
+
+api = PelitaAPI(
     title="Pelita API",
     version="1",
-    description="Forums, child cases, referrals and notifications. See API.md for the contract.",
+    description=DESCRIPTION,
     urls_namespace="api-v1",
     auth=[BearerAuth(), SessionAuthCSRF()],
     docs_url="/docs",
+    parser=GuardedParser(),
+    renderer=WitaRenderer(),
 )
 
 
@@ -86,6 +126,11 @@ def on_403(request, exc):
 @api.exception_handler(AuthenticationError)
 def on_401(request, exc):
     return api.create_response(request, {"detail": _("Log in or send a valid bearer token.")}, status=401)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    return too_big_response(request)
 
 
 @api.exception_handler(HttpError)

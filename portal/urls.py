@@ -38,6 +38,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
 
 # Friendly error pages in the person's language that reveal nothing (portal/core/errors_views.py).
+handler400 = "portal.core.errors_views.bad_request"
 handler403 = "portal.core.errors_views.permission_denied"
 handler404 = "portal.core.errors_views.page_not_found"
 handler500 = "portal.core.errors_views.server_error"

@@ -3,70 +3,66 @@
 Endpoints parse input, call one service or selector and shape the answer. Identity fields are only in the
 answer for those entitled to them, and every answer that carries them writes an audit entry."""
 
-import datetime as dt
-from typing import Annotated
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
 
 from portal.agencies.models import Agency, Service
 from portal.areas.models import Area
 from portal.audit.services import audit_log
 from portal.core.errors import Forbidden, InvalidInput
 from portal.core.pagination import paginate
+from portal.core.schemas import Date, Id, Line, Text
 
 from . import selectors, services
 from .transitions import actions_for
 
 router = Router(tags=["referrals"])
 
-# Database ids are 64-bit: anything larger is invalid input (422), not a crash.
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
-
+# Generic limits (portal.core.schemas: dates 1900–2100, text lengths); the referrals rules of sense (no birth
+# date in the future, no consent before birth) and tighter lengths are the services'.
 class CaseIn(Schema):
-    child_name: str
-    sex: str
-    birth_date: dt.date
-    nik: str = ""
-    area: str
-    caregiver_name: str
-    caregiver_relation: str
-    caregiver_phone: str = ""
-    address: str = ""
-    parent_abroad: str
-    destination_country: str
-    abroad_since: dt.date | None = None
-    needs: list[str] = []
-    notes: str = ""
+    child_name: Line(120)
+    sex: Line(1)
+    birth_date: Date
+    nik: Line(24) = ""
+    area: Line(30)
+    caregiver_name: Line(120)
+    caregiver_relation: Line(60)
+    caregiver_phone: Line(30) = ""
+    address: Line(200) = ""
+    parent_abroad: Line(10)
+    destination_country: Line(60)
+    abroad_since: Date | None = None
+    needs: list[Line(40)] = []
+    notes: Text(4000) = ""
 
 
 class ConsentIn(Schema):
-    given_by: str
-    relation: str
+    given_by: Line(120)
+    relation: Line(60)
     agencies: list[Id]
-    given_on: dt.date | None = None
+    given_on: Date | None = None
 
 
 class ReferralIn(Schema):
-    case: str
+    case: Line(20)
     agency: Id
-    service: str
-    note: str = ""
-    urgency: str = "routine"
-    consent_override_reason: str = ""
+    service: Line(40)
+    note: Text(4000) = ""
+    urgency: Line(10) = "routine"
+    consent_override_reason: Text(2000) = ""
 
 
 class TransitionIn(Schema):
-    action: str
-    note: str = ""
-    outcome: str = ""
+    action: Line(20)
+    note: Text(4000) = ""
+    outcome: Text(4000) = ""
 
 
 class MessageIn(Schema):
-    body: str
+    body: Text(4000)
 
 
 class ReferralFilters(Schema):

@@ -13,6 +13,24 @@ class ReferralsConfig(AppConfig):
         from . import demo
 
         register_demo_seeder("referrals", demo.seed, order=20)
+
+        from portal.notifications.targets import register_notification_target
+
+        from .selectors import cases_visible_codes, referrals_visible_ids
+
+        # A notification about a referral or a case is hidden once the person may no longer see it.
+        register_notification_target(
+            url_name="referrals:referral_detail",
+            target="referrals.referral",
+            kwarg="pk",
+            visible=referrals_visible_ids,
+        )
+        register_notification_target(
+            url_name="referrals:case_detail",
+            target="referrals.case",
+            kwarg="code",
+            visible=cases_visible_codes,
+        )
         register_section(
             url_name="referrals:case_list",
             title=_("Children and cases"),

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.agencies.models import Service
+from portal.core.forms import OnceForm, PelitaForm
 
 from .models import ParentAbroad, Sex, Status, Urgency
 from .selectors import INBOX_TABS
@@ -11,7 +12,7 @@ from .selectors import INBOX_TABS
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CaseForm(forms.Form):
+class CaseForm(OnceForm):
     area = forms.ChoiceField(label=_("Dusun or desa"))
     child_name = forms.CharField(label=_("Child's name"), max_length=120)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect)
@@ -58,7 +59,7 @@ def _area_label(area) -> str:
     return area.display_name
 
 
-class NeedsForm(forms.Form):
+class NeedsForm(PelitaForm):
     needs = forms.MultipleChoiceField(
         label=_("What the child lacks"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -68,7 +69,7 @@ class NeedsForm(forms.Form):
         self.fields["needs"].choices = [(s.slug, s.need) for s in services]
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(OnceForm):
     given_by = forms.CharField(label=_("Consent given by"), max_length=120)
     relation = forms.CharField(label=_("Relation to the child"), max_length=60)
     given_on = forms.DateField(label=_("Date"), widget=DATE)
@@ -81,15 +82,15 @@ class ConsentForm(forms.Form):
         self.fields["agencies"].choices = [(str(a.pk), a.name) for a in agencies]
 
 
-class ConsentWithdrawForm(forms.Form):
+class ConsentWithdrawForm(PelitaForm):
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 
-class TeamAddForm(forms.Form):
+class TeamAddForm(PelitaForm):
     username = forms.CharField(label=_("Username of the case worker"), max_length=150)
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(OnceForm):
     service = forms.ChoiceField(label=_("Service"))
     agency = forms.ChoiceField(label=_("Agency"), widget=forms.RadioSelect)
     urgency = forms.ChoiceField(
@@ -121,7 +122,7 @@ class ReferralForm(forms.Form):
         self.fields["agency"].choices = [(str(a.pk), a.name) for a in agencies]
 
 
-class ResendForm(forms.Form):
+class ResendForm(OnceForm):
     agency = forms.ChoiceField(label=_("Another agency"), widget=forms.RadioSelect)
     note = forms.CharField(
         label=_("Note for the agency"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -132,17 +133,17 @@ class ResendForm(forms.Form):
         self.fields["agency"].choices = [(str(a.pk), a.name) for a in agencies]
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(PelitaForm):
     action = forms.CharField(widget=forms.HiddenInput)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     outcome = forms.CharField(label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class MessageForm(forms.Form):
+class MessageForm(OnceForm):
     body = forms.CharField(label=_("Message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class InboxFilterForm(forms.Form):
+class InboxFilterForm(PelitaForm):
     tab = forms.ChoiceField(required=False, choices=[(k, k) for k in INBOX_TABS])
     service = forms.ChoiceField(label=_("Service"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
@@ -157,5 +158,5 @@ class InboxFilterForm(forms.Form):
         ]
 
 
-class CaseSearchForm(forms.Form):
+class CaseSearchForm(PelitaForm):
     q = forms.CharField(label=_("Search by code or name"), required=False, max_length=100)

@@ -175,6 +175,27 @@ def referrals_visible_to(*, user) -> QuerySet[Referral]:
     return Referral.objects.filter(q)
 
 
+def _visible_referrals_subquery(user):
+    """referrals_visible_to() as one subquery (no query of its own), for filters inside other queries."""
+    team = CaseTeamMember.objects.filter(case=OuterRef("case"), user=user)
+    liaison = Q(agency__group__in=user.groups.values("pk")) & ~Q(status=Status.DRAFT)
+    return Referral.objects.filter(Exists(team) | liaison)
+
+
+def referrals_visible_ids(user):
+    """A one-column queryset of the ids of the referrals the person may see (a subquery; for notifications)."""
+    return _visible_referrals_subquery(user).values("pk")
+
+
+def cases_visible_codes(user):
+    """A one-column queryset of the codes of the cases the person may open: their team's, and those referred
+    to their agencies (a subquery; for notifications)."""
+    return ChildCase.objects.filter(
+        Q(pk__in=CaseTeamMember.objects.filter(user=user).values("case_id"))
+        | Q(pk__in=_visible_referrals_subquery(user).values("case_id"))
+    ).values("code")
+
+
 def overdue_q(*, now=None) -> Q:
     """Referrals past their response deadline (still sent) or completion target (accepted, in progress)."""
     now = now or timezone.now()

@@ -7,12 +7,14 @@ import datetime as dt
 from ninja import Query, Router, Schema, Status
 
 from portal.core.pagination import PageParams, paginate
+from portal.core.schemas import Id, Line, Text
 from portal.core.workdays import WITA
 
 from .. import selectors as forum_selectors
+from ..models import BODY_MAX
 from ..permissions import MODERATE, forum_perms
 from . import selectors, services
-from .models import ActionItem, Meeting
+from .models import ACTION_NOTE_MAX, AGENDA_ITEM_MAX, MEETING_TITLE_MAX, PLACE_MAX, ActionItem, Meeting
 
 router = Router(tags=["meetings"])
 
@@ -86,22 +88,23 @@ class ActionItemList(Schema):
 
 
 class MeetingIn(Schema):
-    title: str = ""
-    starts_at: str = ""
-    ends_at: str | None = None
-    place: str = ""
-    agenda: list[str] = []
-    threads: list[int] = []
+    # Limits are documented here and enforced by the services with their other rules (every error at once).
+    title: Line(MEETING_TITLE_MAX, service_checks=True) = ""
+    starts_at: Line(40, service_checks=True) = ""  # ISO-8601; without an offset, WITA
+    ends_at: Line(40, service_checks=True) | None = None
+    place: Line(PLACE_MAX, service_checks=True) = ""
+    agenda: list[Line(AGENDA_ITEM_MAX, service_checks=True)] = []
+    threads: list[Id] = []
 
 
 class MinutesIn(Schema):
-    body: str = ""
+    body: Text(BODY_MAX, service_checks=True) = ""
     publish: bool = False
 
 
 class TransitionIn(Schema):
-    action: str = ""
-    note: str = ""
+    action: Line(20) = ""
+    note: Text(ACTION_NOTE_MAX) = ""
 
 
 class ActionItemFilters(PageParams):

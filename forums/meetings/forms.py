@@ -4,6 +4,8 @@ messages the views put back on these forms). Writing forms carry the one-time to
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.forms import PelitaForm
+
 from ..forms import TokenForm
 from ..models import BODY_MAX
 from .models import (
@@ -57,7 +59,7 @@ class MeetingForm(TokenForm):
         return [line.strip() for line in (self.cleaned_data.get("agenda") or "").splitlines() if line.strip()]
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(PelitaForm):
     female = forms.IntegerField(label=_("Women and girls (P)"), min_value=0, required=False)
     male = forms.IntegerField(label=_("Men and boys (L)"), min_value=0, required=False)
     adults = forms.IntegerField(label=_("Adults"), min_value=0, required=False)
@@ -140,11 +142,12 @@ class ActionItemForm(TokenForm):
         self.fields["agency"].choices = [("", "—")] + [(str(a.pk), a.name) for a in agencies]
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(PelitaForm):
     action = forms.CharField(widget=forms.HiddenInput)
     note = forms.CharField(
         label=_("Note"),
         required=False,
+        max_length=ACTION_NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": ACTION_NOTE_MAX}),
     )
 
@@ -178,10 +181,11 @@ class ProposalForm(TokenForm):
         ]
 
 
-class ProposalDecisionForm(forms.Form):
+class ProposalDecisionForm(PelitaForm):
     action = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reason (when not accepted)"),
         required=False,
+        max_length=ACTION_NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": ACTION_NOTE_MAX}),
     )

@@ -14,6 +14,7 @@ from portal.core.backoffice import (
     register_backoffice_viewset,
     scope,
 )
+from portal.core.forms import CleanInputMixin
 from portal.people.wagtail_hooks import people_field
 
 from .models import Agency, Service
@@ -29,7 +30,7 @@ from .services import (
 )
 
 
-class AgencyForm(WagtailAdminModelForm):
+class AgencyForm(CleanInputMixin, WagtailAdminModelForm):
     class Meta:
         model = Agency
         fields = ["name", "kind", "area", "services", "email", "phone", "is_active"]

@@ -13,12 +13,13 @@ from portal.core.backoffice import (
     register_backoffice_viewset,
     scope,
 )
+from portal.core.forms import CleanInputMixin
 
 from .models import Area, Level
 from .services import hamlet_create, hamlet_delete, hamlet_update
 
 
-class HamletForm(WagtailAdminModelForm):
+class HamletForm(CleanInputMixin, WagtailAdminModelForm):
     class Meta:
         model = Area
         fields = ["parent", "name"]

@@ -3,8 +3,10 @@ from datetime import datetime
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from portal.agencies.selectors import user_agencies
+from portal.core.schemas import Line
 from portal.people.selectors import user_memberships
 from portal.people.services import token_issue
 from portal.people.throttle import client_ip, login_blocked, login_failed, login_succeeded
@@ -13,8 +15,8 @@ router = Router(tags=["auth"])
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
+    username: Line(150)
+    password: str = Field(max_length=4096)  # exactly as typed: never trimmed or blank-cleaned
 
 
 class TokenOut(Schema):

@@ -2,7 +2,13 @@
 saying nothing about what was asked for: a missing object and a hidden one get the very same page, and an
 exception's message (which may name a child) never reaches the page."""
 
-from django.http import HttpResponseForbidden, HttpResponseNotFound, HttpResponseServerError, JsonResponse
+from django.http import (
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseNotFound,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.template import loader
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -11,6 +17,15 @@ from django.views.decorators.csrf import requires_csrf_token
 
 def _wants_json(request) -> bool:
     return request.path_info.startswith("/api/")
+
+
+@requires_csrf_token
+def bad_request(request, exception=None):
+    """A request Django could not read (too many fields, a broken multipart body): 400, like the 500 page."""
+    if _wants_json(request):
+        return JsonResponse({"detail": _("The request could not be read.")}, status=400)
+    language = get_language() or "id"
+    return HttpResponseBadRequest(loader.get_template("400.html").render({"LANGUAGE_CODE": language}))
 
 
 @requires_csrf_token

@@ -27,7 +27,11 @@ class LanguageMiddleware:
 
 
 class PelitaErrorMiddleware:
-    """Pages: a NotFound from a selector or service is a 404 page, a Forbidden a 403 page, like Django's own."""
+    """Pages: a NotFound from a selector or service is a 404 page, a Forbidden a 403 page, like Django's own.
+    A delete that other records protect (a person who wrote forum posts, an agency with referrals: PROTECT and
+    RESTRICT foreign keys) is refused with a message that says why and what to do instead — deactivate —, and
+    the person is sent back to where they were, never a 500 (issue 18.4; any delete view, the back office's
+    included)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -45,4 +49,45 @@ class PelitaErrorMiddleware:
             raise Http404(str(exception.message))
         if isinstance(exception, Forbidden):
             raise PermissionDenied(str(exception.message))
+        from django.db.models import ProtectedError, RestrictedError
+
+        if isinstance(exception, ProtectedError | RestrictedError):
+            return protected_delete_refused(request, exception)
         return None
+
+
+def protected_delete_refused(request, exception):
+    """The message and the way back for a delete that other records protect. Names kinds of records, never
+    the records themselves (a referral's text would name a case)."""
+    from django.contrib import messages
+    from django.contrib.auth import get_user_model
+    from django.http import HttpResponseRedirect, JsonResponse
+    from django.utils.http import url_has_allowed_host_and_scheme
+    from django.utils.text import get_text_list
+    from django.utils.translation import gettext as _
+
+    blocking = exception.protected_objects if hasattr(exception, "protected_objects") else ()
+    if not blocking:
+        blocking = getattr(exception, "restricted_objects", ())
+    kinds = sorted({str(obj._meta.verbose_name_plural) for obj in blocking})
+    what = get_text_list(kinds, _("and")) if kinds else _("other records")
+    # Django names the model being deleted in the exception: "Cannot delete some instances of model 'User'".
+    deleting_people = f"model {get_user_model().__name__!r}" in str(
+        exception.args[0] if exception.args else ""
+    )
+    if deleting_people:
+        message = _(
+            "This account cannot be deleted: %(what)s keep it as their author. Deactivate the account instead "
+            "(edit it and untick “Active”): the person can no longer log in and what they wrote stays."
+        ) % {"what": what}
+    else:
+        message = _(
+            "This cannot be deleted: %(what)s refer to it. Deactivate it instead, or remove those first."
+        ) % {"what": what}
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=409)
+    messages.error(request, message)
+    back = request.META.get("HTTP_REFERER", "")
+    if not back or not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = request.path
+    return HttpResponseRedirect(back)

@@ -5,8 +5,10 @@ from datetime import datetime
 
 from django.utils import timezone
 from ninja import Query, Router, Schema
+from pydantic import Field
 
-from portal.core.pagination import paginate
+from portal.core.pagination import PageParams, paginate
+from portal.core.schemas import PositiveInt
 
 from .selectors import notification_text, notifications_for, unread_count
 from .services import notification_mark_read, notifications_mark_all_read
@@ -32,11 +34,15 @@ class UnreadCount(Schema):
     unread_count: int
 
 
-class ListParams(Schema):
-    unread: bool = False
-    since: int | None = None
-    page: int = 1
-    page_size: int = 20
+class ListParams(PageParams):
+    unread: bool = Field(False, description="Only notifications not read yet.")
+    since: PositiveInt | None = Field(
+        None,
+        description=(
+            "Only notifications newer than the notification with this id (the live client's catch-up after a "
+            "reconnect: the last id it saw). An addition to the shared contract."
+        ),
+    )
 
 
 def _serialize(user):

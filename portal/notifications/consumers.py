@@ -32,6 +32,10 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
+            # Accept, then close with 4401 (API.md, additions of 2026-11-29): a refusal at the handshake reaches
+            # a browser as a bare failure with no close code, and the client could not tell "log in again"
+            # from "the network dropped".
+            await self.accept()
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.user_id = user.pk

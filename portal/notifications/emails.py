@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from .models import Delivery, Notification, NotificationSettings
 from .selectors import notification_text
+from .targets import visible_q
 
 logger = logging.getLogger("pelita.notifications")
 
@@ -98,6 +99,16 @@ def _send_grouped(rows: list[Notification], *, mode: str) -> int:
     sent = 0
     for batch in by_user.values():
         user = batch[0].recipient
+        # Not e-mailed: what points at something the person can no longer see (it stays claimed, so it is
+        # never sent later either).
+        visible = set(
+            Notification.objects.filter(visible_q(user=user), pk__in=[n.pk for n in batch]).values_list(
+                "pk", flat=True
+            )
+        )
+        batch = [n for n in batch if n.pk in visible]
+        if not batch:
+            continue
         groups = [[n] for n in batch] if mode == "single" else [sorted(batch, key=lambda n: n.pk)]
         for group in groups:
             try:

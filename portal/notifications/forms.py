@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.forms import PelitaForm
+
 from .models import Delivery, NotificationSettings
 
 
@@ -8,7 +10,7 @@ def field_name(kind: str) -> str:
     return "kind__" + kind.replace(".", "__")
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(PelitaForm):
     """One choice per kind (grouped as the page shows them), and the reminder delay."""
 
     unread_email_after = forms.TypedChoiceField(

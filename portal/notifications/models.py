@@ -25,6 +25,10 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=40)
     text = models.CharField(_("text"), max_length=300)
     url = models.CharField(_("link"), max_length=300, blank=True)
+    # What the link points at, when a product registered it (portal.notifications.targets): hidden once the
+    # recipient may no longer see it.
+    target_type = models.CharField(max_length=40, blank=True, default="")
+    target_id = models.CharField(max_length=64, blank=True, default="")
     params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)

@@ -8,14 +8,20 @@ from django.utils import translation
 
 from .kinds import KIND_GROUPS, KIND_LABELS, KINDS
 from .models import Delivery, Notification, NotificationPreference, NotificationSettings
+from .targets import visible_q
 
 logger = logging.getLogger("pelita.notifications")
 
 BELL_CACHE_SECONDS = 300
 
 
+def visible_to(*, user):
+    """The person's notifications whose target they may still see (portal.notifications.targets)."""
+    return Notification.objects.filter(visible_q(user=user), recipient=user)
+
+
 def unread_count(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return visible_to(user=user).filter(read_at__isnull=True).count()
 
 
 def _bell_key(user_id: int) -> str:
@@ -34,7 +40,7 @@ def bell_state(*, user) -> dict:
         value = None
     if value is not None:
         return value
-    row = Notification.objects.filter(recipient=user).aggregate(
+    row = visible_to(user=user).aggregate(
         unread=Count("id", filter=Q(read_at__isnull=True)), last_id=Max("id")
     )
     value = {"unread": row["unread"] or 0, "last_id": row["last_id"] or 0}
@@ -54,7 +60,7 @@ def forget_bell(user_ids) -> None:
 
 def notifications_for(*, user, unread: bool = False, since: int | None = None):
     """The person's notifications, newest first. `since`: only those after that id (a reconnecting client)."""
-    qs = Notification.objects.filter(recipient=user)
+    qs = visible_to(user=user)
     if unread:
         qs = qs.filter(read_at__isnull=True)
     if since is not None:

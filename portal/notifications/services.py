@@ -22,6 +22,7 @@ from portal.core.errors import InvalidInput, NotFound
 from .kinds import KINDS
 from .models import Delivery, Notification, NotificationPreference, NotificationSettings
 from .selectors import forget_bell, unread_count
+from .targets import target_of
 
 logger = logging.getLogger("pelita.notifications")
 
@@ -122,6 +123,7 @@ def notify(*, recipients: Iterable, kind: str, params: dict, url: str = "", acto
     chosen = dict(
         NotificationPreference.objects.filter(user_id__in=seen, kind=kind).values_list("user_id", "delivery")
     )
+    target_type, target_id = target_of(url)
     made = []
     for user in people:
         delivery = chosen.get(user.pk, Delivery.APP)
@@ -133,6 +135,8 @@ def notify(*, recipients: Iterable, kind: str, params: dict, url: str = "", acto
                 actor=actor,
                 kind=kind,
                 url=url,
+                target_type=target_type,
+                target_id=target_id,
                 params=params,
                 delivery=delivery,
                 text=render_text(kind=kind, params=params, language=user.language),

@@ -4,6 +4,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
+from portal.core.forms import CleanInputMixin
+
 from .services import user_set_language
 from .throttle import client_ip, login_blocked, login_failed, login_succeeded
 
@@ -25,7 +27,7 @@ class ThrottleMixin:
         return cleaned
 
 
-class ThrottledAuthenticationForm(ThrottleMixin, AuthenticationForm):
+class ThrottledAuthenticationForm(CleanInputMixin, ThrottleMixin, AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("Wrong username or password. Both are case-sensitive."),
@@ -33,7 +35,7 @@ class ThrottledAuthenticationForm(ThrottleMixin, AuthenticationForm):
     }
 
 
-class ThrottledAdminLoginForm(ThrottleMixin, WagtailLoginForm):
+class ThrottledAdminLoginForm(CleanInputMixin, ThrottleMixin, WagtailLoginForm):
     """The Wagtail admin's own login page, throttled like Pelita's (WAGTAILADMIN_USER_LOGIN_FORM)."""
 
     error_messages = {

@@ -22,12 +22,13 @@ from portal.core.backoffice import (
     register_backoffice_viewset,
     scope,
 )
+from portal.core.forms import CleanInputMixin
 
 from .models import Membership
 from .services import membership_add, membership_remove
 
 
-class PeopleFilterForm(BaseFilterForm):
+class PeopleFilterForm(CleanInputMixin, BaseFilterForm):
     q = forms.CharField(
         label=_("Name or username"),
         required=False,
@@ -79,7 +80,7 @@ def people_field(*, for_user, label, required=True) -> forms.ModelChoiceField:
     )
 
 
-class MembershipForm(WagtailAdminModelForm):
+class MembershipForm(CleanInputMixin, WagtailAdminModelForm):
     class Meta:
         model = Membership
         fields = ["user", "area", "role"]

@@ -10,6 +10,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from wagtail.documents.forms import BaseDocumentForm
 
+from portal.core.forms import CleanInputMixin
+
 ZIP_MAGIC = b"PK\x03\x04"
 # What the start of a text file must not look like: markup a browser would run, or a program.
 ACTIVE_MARKERS = (b"<html", b"<!doctype", b"<script", b"<svg", b"<?xml", b"<iframe", b"<body", b"<head")
@@ -85,7 +87,7 @@ def validate_document_upload(upload) -> None:
         )
 
 
-class SafeDocumentForm(BaseDocumentForm):
+class SafeDocumentForm(CleanInputMixin, BaseDocumentForm):
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         # A file already stored (editing the title only) is not an upload to check.

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.core.middleware.LanguageMiddleware",
+    # Hostile input stops here: oversized bodies (413), control characters, 64-bit overflows, bad JSON.
+    "portal.core.inputguard.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     "portal.core.middleware.PelitaErrorMiddleware",
     "portal.privacy.middleware.SessionIdleMiddleware",
     "portal.privacy.middleware.PelitaCSPMiddleware",
+    # A repeated submit (Idempotency-Key, a form's one-time token) gets the first answer: after CSRF and auth.
+    "portal.core.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -103,23 +107,31 @@ TEMPLATES = [
 ]
 
 # Database: a SQLite file in the clone unless DATABASE_URL names another.
+# SQLite, however it is named (the default file or `DATABASE_URL=sqlite:///path`), gets the options that let
+# readers and writers work at once: WAL, a busy timeout, and write transactions that take the lock up front so
+# two writers never deadlock on an upgrade from a read lock (issue 18.6: without them two liaisons accepting
+# at once got one 200 and one 500 "database is locked").
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+
+
+def sqlite_configured(database: dict) -> dict:
+    """The database settings with SQLITE_OPTIONS added when the engine is SQLite (options given in the URL
+    win)."""
+    if database.get("ENGINE", "").endswith("sqlite3"):
+        database["OPTIONS"] = {**SQLITE_OPTIONS, **(database.get("OPTIONS") or {})}
+    return database
+
+
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": BASE_DIR / "db.sqlite3",
-            "OPTIONS": {
-                # Readers and writers at once: WAL, a busy timeout, and write transactions that take
-                # the lock up front so two writers never deadlock on an upgrade from a read lock.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
-        }
-    }
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}
+DATABASES["default"] = sqlite_configured(DATABASES["default"])
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -248,14 +260,20 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Request bodies (portal.core.inputguard): over these, 413 before anything reads them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # a page's form
+PELITA_API_MAX_BODY = 1024 * 1024  # a JSON body of the API
+PELITA_UPLOAD_MAX_BODY = 12 * 1024 * 1024  # a multipart upload (documents are at most 10 MB)
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Pelita <noreply@pelita.local>")
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Pelita"
-WAGTAILADMIN_BASE_URL = os.environ.get("PELITA_BASE_URL", "http://127.0.0.1:8000")
+# The address Pelita is served at, for links outside a request (e-mails, the admin) and the demo's default Site
+# (`make run` serves on 127.0.0.1:$PORT). Production sets it (docs/DEPLOY.md).
+PELITA_BASE_URL = os.environ.get("PELITA_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}")
+WAGTAILADMIN_BASE_URL = PELITA_BASE_URL
 # The admin's own login page counts failed attempts like Pelita's login page.
 WAGTAILADMIN_USER_LOGIN_FORM = "portal.people.views.ThrottledAdminLoginForm"
 # Wagtail 8 search runs on `modelsearch`; the database backend picks PostgreSQL full text on PostgreSQL (FTS5 on
@@ -263,7 +281,8 @@ WAGTAILADMIN_USER_LOGIN_FORM = "portal.people.views.ThrottledAdminLoginForm"
 # (no stemming) treats both languages alike, where PostgreSQL's default would stem Indonesian as English.
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": "wagtail.search.backends.database",
+        # Wagtail's database backend, with typed queries passed as plain terms (portal/core/search.py).
+        "BACKEND": "portal.core.search",
         "SEARCH_CONFIG": "simple",
         "AUTO_UPDATE": True,
     }

@@ -104,3 +104,31 @@ def test_mention_reaches_the_other_persons_bell_live_and_after_a_reconnect(
     finally:
         facilitator_ctx.close()
         kader_ctx.close()
+
+
+def test_a_session_that_ends_stops_the_live_client_and_asks_to_log_in_again(
+    asgi_server, demo, browser, artifacts_dir, monkeypatch, settings
+):
+    """The server accepts the socket and closes it with 4401 (API.md); live.js stops reconnecting and says so."""
+    from django.contrib.sessions.models import Session
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    settings.PELITA_WS_RECHECK_SECONDS = 0.5
+    context = browser.new_context(viewport={"width": 360, "height": 780})
+    try:
+        closes, opened = [], []
+        page = log_in(context, asgi_server, "kader_jago")
+        page.on("websocket", lambda ws: (opened.append(ws), ws.on("close", lambda _ws: closes.append(1))))
+        page.reload()
+        expect(page.locator("#notif-bell")).to_have_attribute("data-live", "on")
+        Session.objects.all().delete()  # logged out everywhere
+        notice = page.locator("#notif-login-again")
+        expect(notice).to_be_visible(timeout=10_000)
+        expect(notice).to_contain_text("masuk lagi")
+        expect(notice.get_by_role("link")).to_have_attribute("href", re.compile(r"/accounts/login/\?next="))
+        seen = len(opened)
+        page.wait_for_timeout(4_000)  # longer than the first backoff steps: a reconnecting client would retry
+        assert len(opened) == seen, "the client reconnected after 4401"
+        page.screenshot(path=str(artifacts_dir / "notifications-login-again.png"))
+    finally:
+        context.close()

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _token(html: str) -> str:
-    return re.search(r'name="token" value="([0-9a-f]+)"', html).group(1)
+    return re.search(r'name="once_token" value="([0-9a-f]+)"', html).group(1)
 
 
 def test_my_forums_lists_forums_with_unread_counts_in_indonesian(world):
@@ -48,7 +48,7 @@ def test_new_thread_keeps_input_on_error_and_posts_once(world):
     token = _token(page)
     assert 'value="announcement"' not in page  # members cannot post announcements
     resp = client.post(
-        url, {"title": "abc", "body": "Isi pesan yang saya ketik", "kind": "discussion", "token": token}
+        url, {"title": "abc", "body": "Isi pesan yang saya ketik", "kind": "discussion", "once_token": token}
     )
     html = resp.content.decode()
     assert resp.status_code == 200
@@ -58,7 +58,7 @@ def test_new_thread_keeps_input_on_error_and_posts_once(world):
         "title": "Anak belum punya akta",
         "body": "Ibunya di Malaysia",
         "kind": "discussion",
-        "token": token,
+        "once_token": token,
     }
     first = client.post(url, data)
     second = client.post(url, data)
@@ -75,12 +75,14 @@ def test_reply_with_quote_double_submit_and_locked(world):
     first = thread.posts.get()
     page = client.get(reverse("forums:reply", args=[thread.pk]) + f"?quote={first.pk}").content.decode()
     assert "&gt; **Lalu Ahmad (fasilitator)**:" in page and "&gt; Jam **9**" in page
-    data = {"body": "Saya datang", "token": _token(page)}
+    data = {"body": "Saya datang", "once_token": _token(page)}
     client.post(reverse("forums:reply", args=[thread.pk]), data)
     client.post(reverse("forums:reply", args=[thread.pk]), data)
     assert Post.objects.filter(thread=thread).count() == 2
     services.thread_set_state(thread=thread, actor=fas, locked=True)
-    resp = client.post(reverse("forums:reply", args=[thread.pk]), {"body": "Masih boleh?", "token": "x1"})
+    resp = client.post(
+        reverse("forums:reply", args=[thread.pk]), {"body": "Masih boleh?", "once_token": "x1"}
+    )
     html = resp.content.decode()
     assert resp.status_code == 200 and "Topik ini dikunci" in html and "Masih boleh?" in html
 
@@ -139,9 +141,9 @@ def test_escalate_page_and_needs_attention(world):
     client = login(fas)
     url = reverse("forums:escalate", args=[thread.pk])
     page = client.get(url).content.decode()
-    resp = client.post(url, {"note": "pendek", "token": _token(page)})
+    resp = client.post(url, {"note": "pendek", "once_token": _token(page)})
     assert "Catatan ringkasan perlu paling sedikit 10 karakter." in resp.content.decode()
-    client.post(url, {"note": "Anak perlu akta, mohon bantuan desa.", "token": _token(page)})
+    client.post(url, {"note": "Anak perlu akta, mohon bantuan desa.", "once_token": _token(page)})
     html = client.get(reverse("forums:thread", args=[thread.pk])).content.decode()
     assert "Dinaikkan ke Forum Desa Jago" in html
     praya = login(world["users"]["fasilitator_praya"])

@@ -73,15 +73,18 @@ def test_validation_error_format(demo):
 def test_services_and_agencies(demo, token_for):
     auth = token_for(demo["users"]["pendamping_jago"])
     client = Client()
-    services = client.get("/api/v1/services", HTTP_AUTHORIZATION=auth).json()
-    slugs = [s["slug"] for s in services]
+    services = client.get("/api/v1/services", {"page_size": 100}, HTTP_AUTHORIZATION=auth).json()
+    assert services["count"] == len(services["results"])
+    slugs = [s["slug"] for s in services["results"]]
     assert {"akta-kelahiran", "kia", "kip", "bpjs-pbi", "pkh"} <= set(slugs)
     found = client.get(
         "/api/v1/agencies", {"area": "52.02.01.2013", "service": "akta-kelahiran"}, HTTP_AUTHORIZATION=auth
     ).json()
-    assert [a["name"] for a in found] == ["Dinas Dukcapil Kab. Lombok Tengah"]
-    assert found[0]["area"] == "52.02"
-    assert client.get("/api/v1/agencies", {"area": "51.01"}, HTTP_AUTHORIZATION=auth).json() == []
+    assert found["count"] == 1
+    assert [a["name"] for a in found["results"]] == ["Dinas Dukcapil Kab. Lombok Tengah"]
+    assert found["results"][0]["area"] == "52.02"
+    empty = client.get("/api/v1/agencies", {"area": "51.01"}, HTTP_AUTHORIZATION=auth).json()
+    assert empty == {"count": 0, "results": []}
     assert client.get("/api/v1/agencies", {"service": "nope"}, HTTP_AUTHORIZATION=auth).status_code == 422
 
 

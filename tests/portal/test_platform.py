@@ -72,10 +72,21 @@ def test_production_check_deploy_is_clean():
         {
             "SECRET_KEY": "pVq3-Zr8Lm2xW7nK4tYb9sHc6dJf1gAe5uQo0iRwTyUvXzN-ab",
             "ALLOWED_HOSTS": "pelita.example.org",
+            "PELITA_BASE_URL": "https://pelita.example.org",
         }
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_check_deploy_warns_about_a_base_url_outside_allowed_hosts():
+    result = _run_check(
+        {
+            "SECRET_KEY": "pVq3-Zr8Lm2xW7nK4tYb9sHc6dJf1gAe5uQo0iRwTyUvXzN-ab",
+            "ALLOWED_HOSTS": "pelita.example.org",
+        }
+    )
+    assert "pelita.W001" in result.stdout + result.stderr
 
 
 async def _connect(headers):
@@ -89,8 +100,13 @@ async def _connect(headers):
 def test_anonymous_websocket_is_closed_with_4401():
     from asgiref.sync import async_to_sync
 
-    communicator, connected, code = async_to_sync(_connect)([(b"origin", b"http://127.0.0.1")])
-    assert connected is False and code == 4401
+    async def scenario():
+        communicator, connected, _code = await _connect([(b"origin", b"http://127.0.0.1")])
+        # Accepted, then closed with 4401 (API.md, additions of 2026-11-29): a browser sees the code.
+        assert connected is True
+        return await communicator.receive_output(timeout=3)
+
+    assert async_to_sync(scenario)() == {"type": "websocket.close", "code": 4401}
 
 
 def test_websocket_from_a_foreign_origin_is_refused(demo, token_for):

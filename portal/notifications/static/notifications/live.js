@@ -49,6 +49,23 @@ if (bell && "WebSocket" in window) {
     removeLater(box);
   };
 
+  // The session ended (logged out here or elsewhere, expired, password changed): stop for good and say so,
+  // with a link to log in again that comes back to this page. Stays until the person acts on it.
+  const loggedOut = () => {
+    if (!toasts || document.getElementById("notif-login-again")) return;
+    const box = document.createElement("div");
+    box.className = "notif-toast notif-login-again";
+    box.id = "notif-login-again";
+    box.setAttribute("role", "alert");
+    const text = document.createElement("span");
+    text.textContent = `${bell.dataset.loginAgain || "Your session has ended."} `;
+    const link = document.createElement("a");
+    link.href = bell.dataset.loginUrl || "/accounts/login/";
+    link.textContent = bell.dataset.loginLabel || "Log in again";
+    box.append(text, link);
+    toasts.append(box);
+  };
+
   const openUrl = (id) => `${bell.getAttribute("href")}${id}/`;
 
   const received = (n, { quiet = false } = {}) => {
@@ -119,7 +136,8 @@ if (bell && "WebSocket" in window) {
       bell.dataset.live = "off";
       socket = null;
       if (event.code === CLOSE_UNAUTHENTICATED) {
-        stopped = true; // logged out (here or elsewhere): the next page asks to log in
+        stopped = true; // logged out (here or elsewhere): no more reconnecting, and the person is told
+        loggedOut();
         return;
       }
       schedule();
