@@ -3,7 +3,9 @@ database (joins on the case team and the agency's group), never in a loop over o
 
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Concat
+from django.db.models.lookups import StartsWith
 from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import get_perms
@@ -188,11 +190,17 @@ def referrals_visible_ids(user):
 
 
 def cases_visible_codes(user):
-    """A one-column queryset of the codes of the cases the person may open: their team's, and those referred
-    to their agencies (a subquery; for notifications)."""
+    """A one-column queryset of the codes of the cases the person may open (case_access() as a subquery, no
+    query of its own; for notifications): their team's, those referred to their agencies, and — without the
+    child's identity — those in a village they oversee as a facilitator or coordinator of it or above."""
+    oversees = Membership.objects.filter(user=user, role__in=OVERSEER_ROLES).filter(
+        Q(area__code=OuterRef("village__code"))
+        | StartsWith(OuterRef("village__code"), Concat(F("area__code"), Value(".")))
+    )
     return ChildCase.objects.filter(
         Q(pk__in=CaseTeamMember.objects.filter(user=user).values("case_id"))
         | Q(pk__in=_visible_referrals_subquery(user).values("case_id"))
+        | Exists(oversees)
     ).values("code")
 
 

@@ -88,7 +88,7 @@ def meeting_new(request, code):
                 place=data["place"],
                 agenda=form.agenda_lines(),
                 thread_ids=data.get("threads") or [],
-                client_token=data["token"],
+                client_token=data["once_token"],
             )
         except (InvalidInput, Conflict) as exc:
             _form_error(form, exc, aliases={"starts_at": "time", "ends_at": "end_time"})
