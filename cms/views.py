@@ -73,13 +73,13 @@ api_router.register_endpoint("pages", PublicPagesAPIViewSet)
 @require_GET
 def switch_language(request, language):
     """The public site's language switch: a plain link (no form, no JavaScript) from a page to its translation.
-    Remembers the choice in the language cookie (and on the person's profile) and goes to `next` when it is a
-    path on this site, else to the home page of that language."""
+    Remembers the choice in the language cookie only and goes to `next` when it is a path on this site, else to
+    the home page of that language. A GET never changes what is stored (issue 19.5: any page could embed this
+    link and rewrite a logged-in person's profile language, so notifications and e-mail reached them in another
+    language); the profile's language changes only by POST /language/ (portal.core.views.set_language)."""
     from django.conf import settings
     from django.http import Http404, HttpResponseRedirect
     from django.utils.http import url_has_allowed_host_and_scheme
-
-    from portal.people.services import user_set_language
 
     if language not in dict(settings.LANGUAGES):
         raise Http404
@@ -98,7 +98,6 @@ def switch_language(request, language):
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
-    user_set_language(user=request.user, language=language)
     return response
 
 

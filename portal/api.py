@@ -22,6 +22,8 @@ class BearerAuth(HttpBearer):
         user = token_user(key=token)
         if user is not None:
             request.user = user
+            # The key presented, for DELETE /api/v1/auth/token (which revokes exactly this token).
+            request.pelita_token = token
         return user
 
 

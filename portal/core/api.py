@@ -1,3 +1,4 @@
+import math
 from datetime import datetime
 
 from django.contrib.auth import authenticate
@@ -7,9 +8,16 @@ from pydantic import Field
 
 from portal.agencies.selectors import user_agencies
 from portal.core.schemas import Line
+from portal.people.credentials import token_revoke
 from portal.people.selectors import user_memberships
 from portal.people.services import token_issue
-from portal.people.throttle import client_ip, login_blocked, login_failed, login_succeeded
+from portal.people.throttle import (
+    client_ip,
+    login_failed,
+    login_succeeded,
+    login_throttled_message,
+    login_wait,
+)
 
 router = Router(tags=["auth"])
 
@@ -48,8 +56,13 @@ class MeOut(Schema):
 @router.post("/auth/token", auth=None, response={200: TokenOut, 401: Detail, 429: Detail})
 def auth_token(request, payload: TokenIn):
     ip = client_ip(request)
-    if login_blocked(username=payload.username, ip=ip):
-        return Status(429, {"detail": _("Too many failed attempts. Wait 15 minutes and try again.")})
+    wait = login_wait(username=payload.username, ip=ip)
+    if wait > 0:
+        from portal.api import api
+
+        response = api.create_response(request, {"detail": login_throttled_message(wait)}, status=429)
+        response["Retry-After"] = str(math.ceil(wait))
+        return response
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
         login_failed(username=payload.username, ip=ip)
@@ -57,6 +70,18 @@ def auth_token(request, payload: TokenIn):
     login_succeeded(username=payload.username, ip=ip)
     key, token = token_issue(user=user)
     return Status(200, {"token": key, "expires_at": token.expires_at})
+
+
+@router.delete("/auth/token", response={204: None, 401: Detail})
+def auth_token_revoke(request):
+    """Revoke the bearer token this request presents (`Authorization: Bearer <token>`): it stops working at
+    once, and the WebSockets it opened are closed with 4401. A request authenticated by a session cookie has no
+    token to revoke: 401."""
+    key = getattr(request, "pelita_token", None)
+    if not key:
+        return Status(401, {"detail": _("Send the token to revoke as a bearer token.")})
+    token_revoke(key=key)
+    return Status(204, None)
 
 
 @router.get("/me", response=MeOut, tags=["people"])

@@ -69,6 +69,23 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     async def notify(self, event):
         await self.send_json(event["payload"])
 
+    async def credentials_check(self, event):
+        """A credential of the person ended (portal.people.credentials): close at once when it is this socket's
+        (the session that logged out, the token revoked) or when all of them ended (password change,
+        deactivation, log out everywhere)."""
+        from portal.people.credentials import credential_hash
+
+        method, key = self.credential
+        ended = event.get("all") or (
+            bool(key)
+            and (
+                (method == "session" and event.get("session") == credential_hash(key))
+                or (method == "token" and event.get("token") == credential_hash(key))
+            )
+        )
+        if ended:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+
     # --- who is on the other end ---
 
     def _credential(self, user) -> tuple[str, str]:

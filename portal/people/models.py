@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=120, blank=True)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="id")
+    # Raised by "log out everywhere" (portal.people.credentials): part of the session hash, so every session
+    # made before it stops authenticating, on the pages, the API and the WebSockets alike.
+    credentials_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("person")
@@ -20,6 +23,17 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or self.get_full_name() or self.username
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's session hash, also covering the credentials epoch (epoch 0 keeps Django's very value, so
+        sessions made before the field existed stay logged in)."""
+        if not self.credentials_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        from django.utils.crypto import salted_hmac
+
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = f"{self.password}|epoch:{self.credentials_epoch}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     @property
     def shown_name(self) -> str:

@@ -4,8 +4,10 @@ from django.urls import path, reverse_lazy
 from . import views
 
 urlpatterns = [
+    path("", views.account, name="account"),
     path("login/", views.PelitaLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/everywhere/", views.logout_everywhere, name="logout_everywhere"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(
@@ -20,11 +22,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="people/password_reset.html",
-            email_template_name="people/password_reset_email.txt",
-            subject_template_name="people/password_reset_subject.txt",
-        ),
+        views.ThrottledPasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

@@ -304,7 +304,17 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 
 # Pelita
 PELITA_API_TOKEN_TTL_DAYS = 30
-PELITA_LOGIN_ATTEMPTS = 10  # per username and per address, per 15 minutes
+# Login throttling (portal/people/throttle.py, issue 19.5): free failed attempts per (username, address) and per
+# address within the window; past them a delay of BASE seconds, doubling with each failure, at most MAX. Nobody is
+# locked out: another person behind the same address, and the owner from elsewhere, log in as usual.
+PELITA_LOGIN_ATTEMPTS = 10
+PELITA_LOGIN_ADDRESS_ATTEMPTS = 200
+PELITA_LOGIN_WINDOW = 60 * 60
+PELITA_LOGIN_BASE_DELAY = 30
+PELITA_LOGIN_MAX_DELAY = 15 * 60
+# Password reset requests per hour, per address and per e-mail address (whether or not an account has it).
+PELITA_RESET_PER_ADDRESS = 10
+PELITA_RESET_PER_EMAIL = 3
 PELITA_DEMO_PASSWORD = os.environ.get("PELITA_DEMO_PASSWORD", "")
 PELITA_AREA_DATA_DIR = BASE_DIR / "portal" / "areas" / "data"
 
