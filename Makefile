@@ -17,12 +17,16 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-## make run: install, migrate, load the areas and the demo, serve HTTP and WebSockets on 127.0.0.1:$(PORT)
+## make run: install, migrate, load the areas and the demo, serve HTTP and WebSockets on $(RUN_HOST):$(PORT)
+## (RUN_HOST=0.0.0.0 serves the office's LAN). Settings portal.settings.dev: DEBUG off, friendly error pages, a
+## secret key of this install in var/secret_key; PELITA_DEBUG=1 for developers (docs/DEPLOY.md, "make run").
+RUN_HOST ?= 127.0.0.1
 run: install
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py load_areas
 	PORT=$(PORT) $(BIN)/python manage.py seed_demo
-	PORT=$(PORT) $(BIN)/python -m uvicorn portal.asgi:application --host 127.0.0.1 --port $(PORT) --ws websockets
+	PORT=$(PORT) $(BIN)/python -m uvicorn portal.asgi:application --host $(RUN_HOST) --port $(PORT) --ws websockets \
+		--no-server-header
 
 ## make test: the whole suite on the database and Redis named by DATABASE_URL / REDIS_URL (embedded by default)
 test: install

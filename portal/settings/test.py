@@ -6,6 +6,9 @@ from .base import *  # noqa: F403
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# channels' WebsocketCommunicator sends no Host header, so a test socket has no origin of its own to match
+# (portal.core.websocket.SiteOriginValidator): the tests' sockets come from this one.
+CSRF_TRUSTED_ORIGINS = ["http://127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_USE_FINDERS = True
