@@ -18,10 +18,11 @@ that decides it (`key`), or -1 once that date was past at the rebuild; the reade
 today and asks the source only for the deadlines falling today (indexed)."""
 
 import datetime as dt
+import functools
 import logging
 from collections import Counter
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, Max, Min
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.utils import timezone
@@ -50,10 +51,11 @@ def next_month(month: dt.date) -> dt.date:
     return (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
 
 
-def lineage(code: str) -> list[tuple[str, str]]:
+@functools.lru_cache(maxsize=65536)
+def lineage(code: str) -> tuple[tuple[str, str], ...]:
     """(node, parent) for every node an area code counts in: its ancestors and itself."""
     codes = [*ancestor_codes(code), code]
-    return [(node, codes[i - 1] if i else "") for i, node in enumerate(codes)]
+    return tuple((node, codes[i - 1] if i else "") for i, node in enumerate(codes))
 
 
 def deadline_key(status: str, due_at, completion_due_at, *, cutoff: dt.date) -> int:
@@ -220,6 +222,15 @@ FIELDS = ("node", "parent", "grain", "period", "kind", "service_id", "agency_id"
 
 
 def _write(rows: Counter) -> None:
+    if connection.vendor == "postgresql":  # COPY: a national rebuild writes millions of rows
+        columns = ", ".join([*FIELDS, "n"])
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY {Summary._meta.db_table} ({columns}) FROM STDIN") as copy,
+        ):
+            for values, n in rows.items():
+                copy.write_row((*values, n))
+        return
     batch = []
     for values, n in rows.items():
         batch.append(Summary(**dict(zip(FIELDS, values, strict=True)), n=n))

@@ -49,7 +49,8 @@ def make_random_data(rng, *, demo, now, n_cases=70, n_referrals=240):
     agencies = list(Agency.objects.all())
     hamlets = [h for hs in demo["hamlets"].values() for h in hs]
     villages = list(Area.objects.filter(level="village", code__regex=r"^5[12]\."))
-    places = hamlets * 3 + villages
+    jago = Area.objects.get(code="52.02.01.2013")  # a desa with dusun: cases at the desa itself too
+    places = hamlets * 3 + villages + [jago] * 8
     status_choices = [s for s, w in STATUS_WEIGHTS for _ in range(w)]
     start_today = start_of_day(timezone.localtime(now, WITA).date())
     cases = []
