@@ -50,7 +50,7 @@ def make_random_data(rng, *, demo, now, n_cases=70, n_referrals=240):
     hamlets = [h for hs in demo["hamlets"].values() for h in hs]
     villages = list(Area.objects.filter(level="village", code__regex=r"^5[12]\."))
     jago = Area.objects.get(code="52.02.01.2013")  # a desa with dusun: cases at the desa itself too
-    places = hamlets * 3 + villages + [jago] * 8
+    places = hamlets * 3 + rng.sample(villages, 25) + [jago] * 6
     status_choices = [s for s, w in STATUS_WEIGHTS for _ in range(w)]
     start_today = start_of_day(timezone.localtime(now, WITA).date())
     cases = []
