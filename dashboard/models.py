@@ -1,5 +1,6 @@
-"""The dashboard owns one table: a calendar of WITA days with a running count of working days, so that the
-working days between two dates are a subtraction inside an aggregate query (a join), never a loop."""
+"""The dashboard owns a calendar of WITA days with a running count of working days (working days between two
+dates are a subtraction), and the precomputed summaries every figure of the coordinators' dashboard is read
+from (Summary, kept fresh through DirtyMonth and SummaryState: see dashboard/summaries.py)."""
 
 from django.db import models
 
@@ -15,3 +16,79 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.day} ({self.working_index})"
+
+
+class Grain(models.TextChoices):
+    DAY = "d", "day"
+    MONTH = "m", "month"
+
+
+class Kind(models.TextChoices):
+    CASE = "case", "children registered"
+    NEED = "need", "needs checked"
+    REFERRAL = "ref", "referrals sent"
+    ACCEPT = "acc", "working days to accept"
+    COMPLETE = "comp", "calendar days to complete"
+    DECLINE = "decl", "decline reasons"
+
+
+class Summary(models.Model):
+    """The dashboard's figures precomputed per area node and period (dashboard/summaries.py).
+
+    One row counts the facts of one `kind` registered (cases) or sent (referrals) at or below the area `node` in
+    one WITA day (`grain` d, `period` the day) or month (`grain` m, `period` its first day), for one service,
+    agency and status. `key` is the histogram bucket (days to accept or to complete) or, for referrals still
+    open, the WITA date of the deadline that decides "overdue" (a date ordinal; -1 when that date was already
+    past at the last rebuild; 0 when nothing can be overdue). `text` is a decline reason. Only counts: never a
+    child's identity."""
+
+    node = models.CharField(max_length=32)
+    parent = models.CharField(max_length=32)
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    period = models.DateField()
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    service_id = models.IntegerField(null=True)
+    agency_id = models.IntegerField(null=True)
+    status = models.CharField(max_length=12, default="")
+    key = models.IntegerField(default=0)
+    text = models.TextField(default="")
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = "dashboard summary"
+        indexes = [
+            models.Index(fields=["node", "grain", "kind", "period"], name="dashboard_sum_node"),
+            models.Index(fields=["parent", "grain", "kind", "period"], name="dashboard_sum_parent"),
+            models.Index(fields=["period"], name="dashboard_sum_period"),
+        ]
+
+    def __str__(self):
+        return f"{self.node} {self.grain}{self.period} {self.kind} {self.n}"
+
+
+class DirtyMonth(models.Model):
+    """A WITA month whose summaries a write has made stale: written in the writer's own transaction (signals in
+    dashboard/summaries.py), consumed by summaries_refresh()."""
+
+    month = models.DateField()
+
+    class Meta:
+        verbose_name = "stale dashboard month"
+
+    def __str__(self):
+        return str(self.month)
+
+
+class SummaryState(models.Model):
+    """One row: `version` moves whenever the summaries change (it keys the dashboard cache); `cutoff` is the
+    latest WITA date a month was rebuilt on (deadline buckets before it were collapsed into "past")."""
+
+    version = models.PositiveIntegerField(default=0)
+    cutoff = models.DateField(null=True)
+    built_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = "dashboard summary state"
+
+    def __str__(self):
+        return f"v{self.version}"

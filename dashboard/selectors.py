@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Max, Min, Q, Value
+from django.db.models import Case, Count, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +41,7 @@ from referrals.models import ChildCase, Referral, Status
 from referrals.selectors import overdue_q
 
 from .models import CalendarDay
+from .summaries import next_month
 
 # The statuses the dashboard counts: every status a sent referral can be in (drafts are not referrals yet).
 STATUSES = [s for s in Status if s != Status.DRAFT]
@@ -306,8 +307,10 @@ def _month_key(value) -> dt.date:
     return value.replace(day=1)
 
 
-def indicators(*, area: Area, filters: Filters = Filters(), now=None) -> dict:
-    """Every figure of the dashboard for an area's subtree (no permission check: see dashboard_area)."""
+def indicators_direct(*, area: Area, filters: Filters = Filters(), now=None) -> dict:
+    """Every figure of the dashboard for an area's subtree, straight from the cases and referrals: the reference
+    the summaries are tested against (tests/dashboard/test_summaries.py), and the answer when the summaries
+    cannot give one (a `now` before their last rebuild). No permission check: see dashboard_area."""
     now = now or timezone.now()
     children = child_areas(area=area)
     length = _prefix_length(area, children)
@@ -449,17 +452,257 @@ def indicators(*, area: Area, filters: Filters = Filters(), now=None) -> dict:
     }
 
 
+# --- the same figures from the summaries (dashboard/summaries.py) ------------------------------------------
+
+
+def _summary_period_q(filters: Filters) -> Q | None:
+    """The summary rows of the period: whole months from the month rows, the days at either end from the day
+    rows. None for an empty period."""
+    from .models import Grain
+
+    lo, hi = filters.date_from, filters.date_to
+    if lo is None and hi is None:
+        return Q(grain=Grain.MONTH)
+    if lo is not None and hi is not None and lo > hi:
+        return None
+    first_full = None if lo is None else (lo if lo.day == 1 else next_month(lo))
+    if hi is None:
+        last_full = None
+    else:
+        last_full = (
+            hi.replace(day=1)
+            if (hi + dt.timedelta(days=1)).day == 1
+            else (hi.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        )
+    if first_full is not None and last_full is not None and first_full > last_full:
+        return Q(grain=Grain.DAY, period__gte=lo, period__lte=hi)
+    q = Q(grain=Grain.MONTH)
+    if first_full is not None:
+        q &= Q(period__gte=first_full)
+    if last_full is not None:
+        q &= Q(period__lte=last_full)
+    if lo is not None and lo < first_full:
+        q |= Q(grain=Grain.DAY, period__gte=lo, period__lt=first_full)
+    if hi is not None and hi >= next_month(last_full):
+        q |= Q(grain=Grain.DAY, period__gte=next_month(last_full), period__lte=hi)
+    return q
+
+
+def indicators(*, area: Area, filters: Filters = Filters(), now=None) -> dict:
+    """Every figure of the dashboard for an area's subtree, from the summaries (refreshed first when a write made
+    them stale): the same figures as indicators_direct(), in a constant number of small queries. No permission
+    check: see dashboard_area."""
+    from .models import Kind, Summary
+    from .summaries import summaries_state
+
+    now = now or timezone.now()
+    today = timezone.localtime(now, WITA).date()
+    state = summaries_state(now=now)
+    if state.cutoff and today < state.cutoff:  # deadlines collapsed as "past" may not be past at this `now`
+        return indicators_direct(area=area, filters=filters, now=now)
+    children = child_areas(area=area)
+    services = list(Service.objects.order_by("position", "slug"))
+    service_by_id = {s.pk: s for s in services}
+    months = _months(filters, now)
+    period = _summary_period_q(filters)
+    if period is None:
+        period = Q(pk__in=[])
+    ref_q = Q()
+    if filters.service:
+        ref_q &= Q(service_id=filters.service.pk)
+    if filters.agency:
+        ref_q &= Q(agency_id=filters.agency.pk)
+    nodes = Q(node=area.code) | Q(parent=area.code) if children else Q(node=area.code)
+    rows = Summary.objects.filter(period).order_by()
+
+    def sum_n(qs):
+        try:
+            return list(qs)
+        except EmptyResultSet:
+            return []
+
+    # Counts: cases, needs, referrals (with "overdue" for the deadline dates before today) per node.
+    overdue_key = Q(key=-1) | Q(key__gt=0, key__lt=today.toordinal())
+    counts = sum_n(
+        rows.filter(nodes)
+        .filter(Q(kind__in=[Kind.CASE, Kind.NEED]) | (Q(kind=Kind.REFERRAL) & ref_q))
+        .values("node", "kind", "service_id", "status")
+        .annotate(total=Sum("n"), late=Sum(Case(When(overdue_key, then="n"), default=0)))
+    )
+    # The deadlines falling today: whether they are past is a question of the hour (indexed on the source).
+    start_today = start_of_day(today)
+    due_today = Q(status=Status.SENT, due_at__gte=start_today, due_at__lt=now) | Q(
+        status__in=(Status.ACCEPTED, Status.IN_PROGRESS),
+        completion_due_at__gte=start_today,
+        completion_due_at__lt=now,
+    )
+    today_rows = sum_n(
+        referrals_in(area=area, filters=filters)
+        .filter(due_today)
+        .values("area__code", "status")
+        .annotate(n=Count("pk"))
+    )
+    trend_rows = sum_n(
+        rows.filter(node=area.code, period__gte=months[0])
+        .filter(Q(kind=Kind.CASE) | (Q(kind=Kind.REFERRAL) & ref_q))
+        .values("kind", "period", "status")
+        .annotate(total=Sum("n"))
+    )
+    hist_rows = sum_n(
+        rows.filter(node=area.code, kind__in=[Kind.ACCEPT, Kind.COMPLETE])
+        .filter(ref_q)
+        .values("kind", "key")
+        .annotate(total=Sum("n"))
+    )
+    decline_rows = sum_n(
+        rows.filter(node=area.code, kind=Kind.DECLINE)
+        .filter(ref_q)
+        .values("text")
+        .annotate(total=Sum("n"))
+        .order_by("-total", "text")[:10]
+    )
+
+    needs = {s.slug: 0 for s in services}
+    by_status = {s.value: 0 for s in STATUSES}
+    by_service = {s.slug: 0 for s in services}
+    children_registered = overdue_response = overdue_completion = 0
+    child_cases, child_refs, child_overdue = defaultdict(int), defaultdict(int), defaultdict(int)
+    for row in counts:
+        kind, n = row["kind"], row["total"]
+        if row["node"] != area.code:
+            if kind == Kind.CASE:
+                child_cases[row["node"]] += n
+            elif kind == Kind.REFERRAL:
+                child_refs[row["node"]] += n
+                child_overdue[row["node"]] += row["late"]
+            continue
+        if kind == Kind.CASE:
+            children_registered += n
+        elif kind == Kind.NEED:
+            needs[service_by_id[row["service_id"]].slug] += n
+        else:
+            by_status[row["status"]] = by_status.get(row["status"], 0) + n
+            by_service[service_by_id[row["service_id"]].slug] += n
+            if row["status"] == Status.SENT:
+                overdue_response += row["late"]
+            else:
+                overdue_completion += row["late"]
+    length = _prefix_length(area, children)
+    for row in today_rows:
+        if row["status"] == Status.SENT:
+            overdue_response += row["n"]
+        else:
+            overdue_completion += row["n"]
+        prefix = row["area__code"][:length]
+        if children and prefix != area.code:
+            child_overdue[prefix] += row["n"]
+    total_referrals = sum(by_status.values())
+    overdue_total = overdue_response + overdue_completion
+
+    accept_hist, complete_hist = defaultdict(int), defaultdict(int)
+    for row in hist_rows:
+        (accept_hist if row["kind"] == Kind.ACCEPT else complete_hist)[row["key"]] += row["total"]
+
+    def pct(hist, fraction):
+        value = _weighted_percentile(hist, fraction)
+        return None if value is None else round(float(value), 1)
+
+    durations = {
+        "median_days_to_accept": pct(accept_hist, 0.5),
+        "p90_days_to_accept": pct(accept_hist, 0.9),
+        "accepted_count": sum(accept_hist.values()),
+        "median_days_to_complete": pct(complete_hist, 0.5),
+        "p90_days_to_complete": pct(complete_hist, 0.9),
+        "completed_count": sum(complete_hist.values()),
+    }
+
+    cases_by_month, refs_by_month, completed_by_month = defaultdict(int), defaultdict(int), defaultdict(int)
+    for row in trend_rows:
+        month = row["period"].replace(day=1)
+        if row["kind"] == Kind.CASE:
+            cases_by_month[month] += row["total"]
+        else:
+            refs_by_month[month] += row["total"]
+            if row["status"] == Status.COMPLETED:
+                completed_by_month[month] += row["total"]
+    trend = [
+        {
+            "month": m,
+            "children_registered": cases_by_month.get(m, 0),
+            "referrals": refs_by_month.get(m, 0),
+            "completed": completed_by_month.get(m, 0),
+        }
+        for m in months
+    ]
+    declined_reasons = [
+        {"reason": (row["text"] or "").strip()[:300] or _("(no reason given)"), "count": row["total"]}
+        for row in decline_rows
+    ]
+
+    breakdown = []
+    for child in children:
+        breakdown.append(
+            {
+                "area": child.code,
+                "name": child.display_name,
+                "level": child.level,
+                "children_registered": child_cases.get(child.code, 0),
+                "referrals": child_refs.get(child.code, 0),
+                "overdue": child_overdue.get(child.code, 0),
+            }
+        )
+    itself_cases = children_registered - sum(child_cases.values())
+    itself_refs = total_referrals - sum(child_refs.values())
+    if children and (itself_cases or itself_refs):
+        breakdown.append(
+            {
+                "area": area.code,
+                "name": _("%(area)s, no dusun recorded") % {"area": area.display_name},
+                "level": area.level,
+                "children_registered": itself_cases,
+                "referrals": itself_refs,
+                "overdue": overdue_total - sum(child_overdue.values()),
+                "itself": True,
+            }
+        )
+
+    return {
+        "area": area.code,
+        "children_registered": children_registered,
+        "needs": needs,
+        "referrals_by_status": by_status,
+        "referrals_by_service": by_service,
+        "referrals": total_referrals,
+        "completed_share": round(by_status[Status.COMPLETED] / total_referrals, 3)
+        if total_referrals
+        else None,
+        "overdue": overdue_total,
+        "overdue_response": overdue_response,
+        "overdue_completion": overdue_completion,
+        "declined": by_status[Status.DECLINED],
+        "declined_reasons": declined_reasons,
+        **durations,
+        "breakdown": breakdown,
+        "trend": trend,
+        "filters": filters.as_dict(),
+    }
+
+
 DASHBOARD_CACHE_SECONDS = 5 * 60
 
 
 def indicators_cached(*, area: Area, filters: Filters = Filters()) -> dict:
-    """indicators(), cached until a case or referral changes, and at most five minutes (overdue counts move
-    with the clock): two index-only queries when the figures are cached."""
+    """indicators(), cached until the summaries change (a write through the models marks them stale, the next
+    read refreshes them), and at most five minutes (overdue counts move with the clock): one query when the
+    figures are cached."""
+    from .summaries import summaries_state
+
     now = timezone.now()
     bucket = int(now.timestamp()) // DASHBOARD_CACHE_SECONDS
     f = filters.as_dict()
-    key = "dashboard:ind:v1:" + ":".join(
-        str(x) for x in (area.code, f["from"], f["to"], f["service"], f["agency"], bucket, _data_version())
+    version = summaries_state(now=now).version
+    key = "dashboard:ind:v2:" + ":".join(
+        str(x) for x in (area.code, f["from"], f["to"], f["service"], f["agency"], bucket, version)
     )
     data = cache.get(key)
     if data is None:

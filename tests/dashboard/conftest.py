@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 
+from dashboard.summaries import summaries_rebuild
 from portal.agencies.models import Service
 from portal.areas.models import Area
 from portal.core.workdays import WITA
@@ -135,4 +136,6 @@ def world(demo):
     }
     users = dict(demo["users"])
     users["fasilitator_praya_timur"] = make_member(Area.objects.get(code="52.02.06"), "fasilitator")
+    # The created_at stamps were set with update(), which the summaries do not hear of (as a bulk load).
+    summaries_rebuild()
     return {"cases": [a, b, c, d, e], "refs": refs, "users": users, "demo": demo, "now": now}

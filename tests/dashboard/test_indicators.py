@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from dashboard.selectors import Filters, indicators, referral_durations, referrals_in
+from dashboard.summaries import summaries_refresh
 from portal.agencies.models import Service
 from portal.areas.models import Area
 from portal.core.workdays import working_days_between
@@ -128,6 +129,7 @@ def test_query_count_does_not_grow_with_data(world, django_assert_max_num_querie
         case.pk = None
         case.code = case.code + "X"
         case.save()
+    summaries_refresh()  # the write's cost, paid once by the next reader or the cron job
     with django_assert_max_num_queries(10):
         data = indicators(area=ntb)
     assert data["children_registered"] == 8

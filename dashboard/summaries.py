@@ -1,0 +1,319 @@
+"""The dashboard's summaries: every figure of the coordinators' dashboard precomputed per area node and WITA day
+and month (models.Summary), so that any area's dashboard over any period is a few small aggregates instead of
+scans of the cases and referrals (docs/PERFORMANCE.md, "Dashboard").
+
+How they stay fresh:
+- every write through the models (the services' save()/delete(), needs.set()) marks its WITA month stale in
+  DirtyMonth, inside the writer's own transaction (the receivers below: one INSERT, no read);
+- summaries_refresh() rebuilds the stale months from the source tables (a month is one indexed range of
+  cases and referrals) under a lock on SummaryState, then bumps its version. The dashboard calls it before it
+  answers (so what it shows is never older than the last committed write), and `manage.py
+  dashboard_summaries` does the same from cron every few minutes, so that readers rarely pay for it;
+- writes that bypass the models (queryset.update(), bulk_create(): bulk loads, the demo, the bench) are not
+  seen: run `manage.py dashboard_summaries --rebuild` after them (the demo seeder does it).
+
+Rows per fact: one per node of the area's lineage (province, kabupaten, kecamatan, desa, dusun) and grain
+(day, month). "Overdue now" depends on the clock: a referral still open keeps the WITA date of the deadline
+that decides it (`key`), or -1 once that date was past at the rebuild; the reader counts the dates before
+today and asks the source only for the deadlines falling today (indexed)."""
+
+import datetime as dt
+import functools
+import logging
+from collections import Counter
+
+from django.db import connection, transaction
+from django.db.models import Exists, F, Max, Min
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+from django.utils import timezone
+
+from portal.areas.models import ancestor_codes
+from portal.core.workdays import WITA, start_of_day
+from referrals.models import ChildCase, Referral, Status
+
+from .models import CalendarDay, DirtyMonth, Grain, Kind, Summary, SummaryState
+
+logger = logging.getLogger("pelita.dashboard")
+
+OPEN_FOR_COMPLETION = (Status.ACCEPTED, Status.IN_PROGRESS)
+BATCH = 5000
+
+
+def local_date(value: dt.datetime) -> dt.date:
+    return value.astimezone(WITA).date()
+
+
+def month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+@functools.lru_cache(maxsize=65536)
+def lineage(code: str) -> tuple[tuple[str, str], ...]:
+    """(node, parent) for every node an area code counts in: its ancestors and itself."""
+    codes = [*ancestor_codes(code), code]
+    return tuple((node, codes[i - 1] if i else "") for i, node in enumerate(codes))
+
+
+def deadline_key(status: str, due_at, completion_due_at, *, cutoff: dt.date) -> int:
+    """The bucket that decides whether a referral is overdue now (referrals.selectors.overdue_q)."""
+    if status == Status.SENT:
+        deadline = due_at
+    elif status in OPEN_FOR_COMPLETION:
+        deadline = completion_due_at
+    else:
+        return 0
+    if deadline is None:
+        return 0
+    day = local_date(deadline)
+    return -1 if day < cutoff else day.toordinal()
+
+
+# --- marking months stale (in the writer's transaction) ---------------------------------------------------
+
+
+def mark_months(months) -> None:
+    months = {m for m in months if m is not None}
+    if months:
+        DirtyMonth.objects.bulk_create([DirtyMonth(month=m) for m in sorted(months)])
+
+
+def _month_of_stamp(value):
+    return month_of(local_date(value)) if value else None
+
+
+def _remember(sender, instance, **kwargs):
+    # The month the row counted in when it was loaded: a save that moves it marks both months.
+    stamp = instance.__dict__.get("sent_at" if sender is Referral else "created_at")
+    instance._dashboard_month = _month_of_stamp(stamp)
+
+
+def _referral_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    mark_months({getattr(instance, "_dashboard_month", None), _month_of_stamp(instance.sent_at)})
+    instance._dashboard_month = _month_of_stamp(instance.sent_at)
+
+
+def _case_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    # A case's change can move its referrals too (anonymisation moves them to the desa with update()).
+    sent = Referral.objects.filter(case_id=instance.pk, sent_at__isnull=False).values_list(
+        "sent_at", flat=True
+    )
+    mark_months(
+        {
+            getattr(instance, "_dashboard_month", None),
+            _month_of_stamp(instance.created_at),
+            *(_month_of_stamp(s) for s in sent),
+        }
+    )
+    instance._dashboard_month = _month_of_stamp(instance.created_at)
+
+
+def _referral_deleted(sender, instance, **kwargs):
+    mark_months({getattr(instance, "_dashboard_month", None), _month_of_stamp(instance.sent_at)})
+
+
+def _case_deleted(sender, instance, **kwargs):
+    mark_months({getattr(instance, "_dashboard_month", None), _month_of_stamp(instance.created_at)})
+
+
+def _needs_changed(sender, instance, action, reverse=False, pk_set=None, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if isinstance(instance, ChildCase):
+        mark_months({_month_of_stamp(instance.created_at)})
+    else:  # service.childcase_set changed: the cases named (all of them on a clear)
+        cases = ChildCase.objects.all() if pk_set is None else ChildCase.objects.filter(pk__in=pk_set)
+        mark_months({_month_of_stamp(c) for c in cases.values_list("created_at", flat=True)})
+
+
+def connect() -> None:
+    for model in (Referral, ChildCase):
+        post_init.connect(_remember, sender=model, dispatch_uid=f"dashboard.remember.{model.__name__}")
+    post_save.connect(_referral_saved, sender=Referral, dispatch_uid="dashboard.referral_saved")
+    post_save.connect(_case_saved, sender=ChildCase, dispatch_uid="dashboard.case_saved")
+    post_delete.connect(_referral_deleted, sender=Referral, dispatch_uid="dashboard.referral_deleted")
+    post_delete.connect(_case_deleted, sender=ChildCase, dispatch_uid="dashboard.case_deleted")
+    m2m_changed.connect(_needs_changed, sender=ChildCase.needs.through, dispatch_uid="dashboard.needs")
+
+
+# --- rebuilding ----------------------------------------------------------------------------------------------
+
+
+def _working_index() -> dict:
+    from .selectors import calendar_ensure
+
+    calendar_ensure()
+    return dict(CalendarDay.objects.values_list("day", "working_index"))
+
+
+def _month_rows(month: dt.date, *, calendar: dict, cutoff: dt.date) -> Counter:
+    """Every summary row of one WITA month (both grains), computed from the source tables."""
+    start, end = start_of_day(month), start_of_day(next_month(month))
+    rows: Counter = Counter()
+
+    def add(code, day, dims, n=1):
+        for node, parent in lineage(code):
+            rows[(node, parent, Grain.DAY, day, *dims)] += n
+            rows[(node, parent, Grain.MONTH, month, *dims)] += n
+
+    cases = ChildCase.objects.filter(created_at__gte=start, created_at__lt=end).order_by()
+    for code, created in cases.values_list("area__code", "created_at").iterator(chunk_size=BATCH):
+        add(code, local_date(created), (Kind.CASE, None, None, "", 0, ""))
+    needs = ChildCase.needs.through.objects.filter(
+        childcase__created_at__gte=start, childcase__created_at__lt=end
+    )
+    for code, created, service in (
+        needs.order_by()
+        .values_list("childcase__area__code", "childcase__created_at", "service_id")
+        .iterator(chunk_size=BATCH)
+    ):
+        add(code, local_date(created), (Kind.NEED, service, None, "", 0, ""))
+    referrals = (
+        Referral.objects.filter(sent_at__gte=start, sent_at__lt=end, sent_at__isnull=False)
+        .exclude(status=Status.DRAFT)
+        .order_by()
+        .values_list(
+            "area__code",
+            "service_id",
+            "agency_id",
+            "status",
+            "sent_at",
+            "due_at",
+            "completion_due_at",
+            "accepted_at",
+            "completed_at",
+            "decline_reason",
+        )
+    )
+    for (
+        code,
+        service,
+        agency,
+        status,
+        sent,
+        due,
+        completion_due,
+        accepted,
+        completed,
+        reason,
+    ) in referrals.iterator(chunk_size=BATCH):
+        day = local_date(sent)
+        key = deadline_key(status, due, completion_due, cutoff=cutoff)
+        add(code, day, (Kind.REFERRAL, service, agency, status, key, ""))
+        sent_index = calendar.get(day)
+        if sent_index is not None:  # the direct query joins the calendar on the day sent
+            if accepted is not None and (accepted_index := calendar.get(local_date(accepted))) is not None:
+                add(code, day, (Kind.ACCEPT, service, agency, "", accepted_index - sent_index, ""))
+            if completed is not None:
+                add(code, day, (Kind.COMPLETE, service, agency, "", (local_date(completed) - day).days, ""))
+        if status == Status.DECLINED:
+            add(code, day, (Kind.DECLINE, service, agency, "", 0, reason))
+    return rows
+
+
+FIELDS = ("node", "parent", "grain", "period", "kind", "service_id", "agency_id", "status", "key", "text")
+
+
+def _write(rows: Counter) -> None:
+    if connection.vendor == "postgresql":  # COPY: a national rebuild writes millions of rows
+        columns = ", ".join([*FIELDS, "n"])
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY {Summary._meta.db_table} ({columns}) FROM STDIN") as copy,
+        ):
+            for values, n in rows.items():
+                copy.write_row((*values, n))
+        return
+    batch = []
+    for values, n in rows.items():
+        batch.append(Summary(**dict(zip(FIELDS, values, strict=True)), n=n))
+        if len(batch) >= BATCH:
+            Summary.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        Summary.objects.bulk_create(batch)
+
+
+def _state_locked() -> SummaryState:
+    SummaryState.objects.get_or_create(pk=1)
+    return SummaryState.objects.select_for_update().get(pk=1)
+
+
+def _rebuild(months, *, state: SummaryState, now) -> None:
+    cutoff = timezone.localtime(now, WITA).date()
+    calendar = _working_index()
+    for month in sorted(months):
+        Summary.objects.filter(period__gte=month, period__lt=next_month(month)).delete()
+        _write(_month_rows(month, calendar=calendar, cutoff=cutoff))
+    state.version = F("version") + 1
+    state.cutoff = max(cutoff, state.cutoff) if state.cutoff else cutoff
+    state.built_at = now
+    state.save()
+    state.refresh_from_db()
+
+
+def summaries_refresh(*, now=None) -> int:
+    """Rebuild the months marked stale; returns how many. Safe to run concurrently (one at a time)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        state = _state_locked()
+        dirty = list(DirtyMonth.objects.values_list("pk", "month"))
+        if not dirty and state.built_at is not None:
+            return 0
+        if state.built_at is None:  # never built: everything
+            return _rebuild_all(state=state, now=now)
+        months = {m for _pk, m in dirty}
+        _rebuild(months, state=state, now=now)
+        DirtyMonth.objects.filter(pk__in=[pk for pk, _m in dirty]).delete()
+    logger.info("dashboard summaries: %d month(s) rebuilt", len(months))
+    return len(months)
+
+
+def _data_months() -> set[dt.date]:
+    months = set()
+    for qs, field in (
+        (ChildCase.objects.all(), "created_at"),
+        (Referral.objects.filter(sent_at__isnull=False), "sent_at"),
+    ):
+        span = qs.order_by().aggregate(first=Min(field), last=Max(field))
+        if span["first"] is None:
+            continue
+        month, last = month_of(local_date(span["first"])), month_of(local_date(span["last"]))
+        while month <= last:
+            months.add(month)
+            month = next_month(month)
+    return months
+
+
+def _rebuild_all(*, state: SummaryState, now) -> int:
+    DirtyMonth.objects.all().delete()
+    Summary.objects.all().delete()
+    months = _data_months()
+    _rebuild(months, state=state, now=now)
+    return len(months)
+
+
+def summaries_rebuild(*, now=None) -> int:
+    """Rebuild every summary from the source tables (after bulk loads that bypass the models)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        state = _state_locked()
+        n = _rebuild_all(state=state, now=now)
+    logger.info("dashboard summaries rebuilt: %d month(s)", n)
+    return n
+
+
+def summaries_state(*, now=None) -> SummaryState:
+    """The state of fresh summaries: one query when nothing is stale, the refresh first when something is."""
+    state = SummaryState.objects.annotate(stale=Exists(DirtyMonth.objects.all())).filter(pk=1).first()
+    if state is None or state.stale or state.built_at is None:
+        summaries_refresh(now=now)
+        state = SummaryState.objects.get(pk=1)
+    return state
