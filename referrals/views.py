@@ -126,8 +126,8 @@ def case_detail(request, code):
         "case": case,
         "is_team": is_team,
         "fields": set(access.fields),
-        "needs": list(case.needs.all()),
-        "referrals": list(selectors.case_referrals(case=case)),
+        "needs": selectors.case_needs_seen(access=access),
+        "referrals": list(selectors.case_referrals_seen(access=access)),
         "panels": panels_for("case", request=request, case_code=case.code),  # e.g. the forum threads on it
     }
     if is_team:
@@ -300,7 +300,8 @@ def _referral_context(request, access, *, forms_by_action=None, message_form=Non
         "referral": referral,
         "case": referral.case,
         "buttons": buttons,
-        "history": list(selectors.referral_history(referral=referral)),
+        "history": selectors.referral_history(referral=referral, is_team=access.is_team),
+        "team_notes": selectors.sees_team_notes(referral=referral, is_team=access.is_team),
         "deadline": selectors.referral_deadline(referral) if referral.is_open else None,
         "overdue": selectors.referral_is_overdue(referral),
         "identity": access.sees_identity,
