@@ -15,9 +15,13 @@ from portal.core.pagination import paginate
 from portal.core.schemas import Date, Id, Line, Text
 
 from . import selectors, services
+from .http import no_store
 from .transitions import actions_for
 
 router = Router(tags=["referrals"])
+# Every answer of this router (cases, consents, referrals, messages; errors too) is Cache-Control: no-store,
+# private: most carry a child's identity or a caregiver's name, and a new operation is covered (issue 19.6).
+router.add_decorator(no_store, mode="view")
 
 
 # Generic limits (portal.core.schemas: dates 1900–2100, text lengths); the referrals rules of sense (no birth
