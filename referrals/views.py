@@ -186,7 +186,9 @@ def consent_create(request, code):
             messages.success(request, _("The consent was recorded."))
             return redirect("referrals:case_detail", code=case.code)
     # The form shows the caregiver's name and relation (pre-filled, or as typed): an identity view.
-    _audit_identity(request, case=case, fields=["caregiver_name", "caregiver_relation"], action="consent.form_view")
+    _audit_identity(
+        request, case=case, fields=["caregiver_name", "caregiver_relation"], action="consent.form_view"
+    )
     return render(request, "referrals/consent_form.html", {"case": case, "form": form})
 
 

@@ -137,7 +137,9 @@ def test_withdrawal_ends_the_sharing_on_every_surface(shared, client, token_for,
         if method == "GET":
             resp = client.get(url, HTTP_AUTHORIZATION=auth) if url.startswith("/api/") else client.get(url)
         elif url.startswith("/api/"):
-            resp = client.post(url, json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION=auth)
+            resp = client.post(
+                url, json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION=auth
+            )
         else:
             resp = client.post(url, body)
         text = resp.content.decode()
@@ -190,7 +192,11 @@ def test_another_consent_in_force_for_the_agency_keeps_the_referral(shared, clie
     case, r = world["case"], world["referral"]
     old = case.consents.get()
     newer = consent_record(
-        actor=world["worker"], code=case.code, given_by="Amaq Rudi", relation="paman", agencies=[world["dukcapil"]]
+        actor=world["worker"],
+        code=case.code,
+        given_by="Amaq Rudi",
+        relation="paman",
+        agencies=[world["dukcapil"]],
     )
     consent_withdraw(actor=world["worker"], code=case.code, consent_id=old.pk)
     r.refresh_from_db()
@@ -206,7 +212,11 @@ def test_a_consent_to_other_agencies_ends_only_their_referrals(shared):
     world = shared
     case = world["case"]
     dinsos_consent = consent_record(
-        actor=world["worker"], code=case.code, given_by=CAREGIVER, relation="nenek", agencies=[world["dinsos"]]
+        actor=world["worker"],
+        code=case.code,
+        given_by=CAREGIVER,
+        relation="nenek",
+        agencies=[world["dinsos"]],
     )
     pkh = referral_create(actor=world["worker"], code=case.code, agency=world["dinsos"], service=world["pkh"])
     consent_withdraw(actor=world["worker"], code=case.code, consent_id=dinsos_consent.pk)
@@ -218,8 +228,12 @@ def test_a_consent_to_other_agencies_ends_only_their_referrals(shared):
 def test_ended_referrals_are_not_touched(shared):
     world = shared
     r = world["referral"]
-    referral_transition(actor=world["users"]["dukcapil_loteng_1"], referral_id=r.pk, action="decline", note="KK")
-    consent_withdraw(actor=world["worker"], code=world["case"].code, consent_id=world["case"].consents.get().pk)
+    referral_transition(
+        actor=world["users"]["dukcapil_loteng_1"], referral_id=r.pk, action="decline", note="KK"
+    )
+    consent_withdraw(
+        actor=world["worker"], code=world["case"].code, consent_id=world["case"].consents.get().pk
+    )
     r.refresh_from_db()
     assert r.status == "declined" and not r.events.filter(action="consent_withdrawn").exists()
 

@@ -25,12 +25,16 @@ def many(jago):
     w, code = jago["worker"], jago["case"].code
     consent_record(actor=w, code=code, given_by=CAREGIVER, relation="nenek", agencies=[jago["dinsos"]])
     case_update_needs(
-        actor=w, code=code, needs=list(Service.objects.filter(slug__in=["akta-kelahiran", "pkh", "perlindungan-anak"]))
+        actor=w,
+        code=code,
+        needs=list(Service.objects.filter(slug__in=["akta-kelahiran", "pkh", "perlindungan-anak"])),
     )
     ppa_liaison = make_user("ppa_loteng")
     agency_liaison_add(agency=jago["ppa"], user=ppa_liaison)
     refs = {
-        "dukcapil": referral_create(actor=w, code=code, agency=jago["dukcapil"], service=jago["akta"], note=TEAM_NOTE),
+        "dukcapil": referral_create(
+            actor=w, code=code, agency=jago["dukcapil"], service=jago["akta"], note=TEAM_NOTE
+        ),
         "dinsos": referral_create(actor=w, code=code, agency=jago["dinsos"], service=jago["pkh"], note="PKH"),
         "ppa": referral_create(
             actor=w,
@@ -93,18 +97,34 @@ def test_the_team_and_overseers_still_see_every_referral(many, client, token_for
 ENDINGS = [
     ("decline", "dukcapil_loteng_1", ["decline"], {"note": "KK belum ada"}, "KK belum ada"),
     ("withdraw", "pendamping_jago", ["withdraw"], {"note": TEAM_WITHDRAW_NOTE}, None),
-    ("complete", "dukcapil_loteng_1", ["accept", "start", "complete"], {"outcome": "AL.5202.123"}, "AL.5202.123"),
-    ("close", "dukcapil_loteng_1", ["accept", "start", "close"], {"note": "Tidak bisa dihubungi"}, "Tidak bisa"),
+    (
+        "complete",
+        "dukcapil_loteng_1",
+        ["accept", "start", "complete"],
+        {"outcome": "AL.5202.123"},
+        "AL.5202.123",
+    ),
+    (
+        "close",
+        "dukcapil_loteng_1",
+        ["accept", "start", "close"],
+        {"note": "Tidak bisa dihubungi"},
+        "Tidak bisa",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("ending", "by", "actions", "kw", "own_text"), ENDINGS, ids=[e[0] for e in ENDINGS])
-def test_after_the_end_the_agency_sees_only_what_it_recorded(many, client, token_for, ending, by, actions, kw, own_text):
+def test_after_the_end_the_agency_sees_only_what_it_recorded(
+    many, client, token_for, ending, by, actions, kw, own_text
+):
     r = many["refs"]["dukcapil"]
     users = many["users"]
     for action in actions:
         actor = users[by] if action == actions[-1] else users["dukcapil_loteng_1"]
-        referral_transition(actor=actor, referral_id=r.pk, action=action, **(kw if action == actions[-1] else {}))
+        referral_transition(
+            actor=actor, referral_id=r.pk, action=action, **(kw if action == actions[-1] else {})
+        )
     liaison = users["dukcapil_loteng_2"]
     auth = token_for(liaison)
     client.force_login(liaison)
@@ -129,6 +149,9 @@ def test_after_the_end_the_agency_sees_only_what_it_recorded(many, client, token
 def test_while_open_the_agency_reads_the_note_meant_for_it(many, client, token_for):
     r = many["refs"]["dukcapil"]
     liaison = many["users"]["dukcapil_loteng_1"]
-    assert client.get(f"/api/v1/referrals/{r.pk}", HTTP_AUTHORIZATION=token_for(liaison)).json()["note"] == TEAM_NOTE
+    assert (
+        client.get(f"/api/v1/referrals/{r.pk}", HTTP_AUTHORIZATION=token_for(liaison)).json()["note"]
+        == TEAM_NOTE
+    )
     client.force_login(liaison)
     assert TEAM_NOTE in client.get(f"/cases/referrals/{r.pk}/letter/").content.decode()

@@ -72,7 +72,11 @@ def api_body(world, method, path):
             "parent_abroad": "mother",
             "destination_country": "Malaysia",
         },
-        "/api/v1/cases/{code}/consents": {"given_by": CAREGIVER, "relation": "nenek", "agencies": [world["dukcapil"].pk]},
+        "/api/v1/cases/{code}/consents": {
+            "given_by": CAREGIVER,
+            "relation": "nenek",
+            "agencies": [world["dukcapil"].pk],
+        },
         "/api/v1/referrals": {"case": world["case"].code, "agency": world["dukcapil"].pk, "service": "pkh"},
         "/api/v1/referrals/{referral_id}/transitions": {"action": "accept"},
         "/api/v1/referrals/{referral_id}/messages": {"body": "Kapan datang?"},
@@ -117,7 +121,9 @@ def test_every_referrals_answer_is_no_store_and_every_identity_view_audited(worl
             if method == "GET":
                 resp = client.get(url, **kw)
             else:
-                resp = client.generic(method, url, json.dumps(body or {}), content_type="application/json", **kw)
+                resp = client.generic(
+                    method, url, json.dumps(body or {}), content_type="application/json", **kw
+                )
         else:
             resp = client.get(url) if method == "GET" else client.post(url, body)
         text = resp.content.decode(errors="replace")
@@ -126,7 +132,9 @@ def test_every_referrals_answer_is_no_store_and_every_identity_view_audited(worl
             shown.append((method, url))
             assert AuditEntry.objects.filter(actor=user).count() > before, ("not audited", role, method, url)
     # The table is not vacuous: each role saw the child somewhere, on pages and in the API.
-    assert any(not u.startswith("/api/") for _, u in shown) and any(u.startswith("/api/") for _, u in shown), shown
+    assert any(not u.startswith("/api/") for _, u in shown) and any(
+        u.startswith("/api/") for _, u in shown
+    ), shown
     if role == "pendamping_jago":
         assert ("GET", reverse("referrals:consent_create", kwargs={"code": world["case"].code})) in shown
 
@@ -137,4 +145,7 @@ def test_the_consent_form_is_audited_like_any_identity_view(world, client):
     html = client.get(url).content.decode()
     assert CAREGIVER in html  # pre-filled
     entry = AuditEntry.objects.filter(actor=world["worker"], action="consent.form_view").get()
-    assert entry.case_code == world["case"].code and set(entry.fields) == {"caregiver_name", "caregiver_relation"}
+    assert entry.case_code == world["case"].code and set(entry.fields) == {
+        "caregiver_name",
+        "caregiver_relation",
+    }

@@ -24,7 +24,9 @@ class Capture(logging.Handler):
     def __init__(self):
         super().__init__(level=logging.DEBUG)
         self.lines: list[str] = []
-        self.access = AccessFormatter('%(client_addr)s - "%(request_line)s" %(status_code)s', use_colors=False)
+        self.access = AccessFormatter(
+            '%(client_addr)s - "%(request_line)s" %(status_code)s', use_colors=False
+        )
         self.plain = logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
 
     def emit(self, record):
@@ -36,7 +38,16 @@ class Capture(logging.Handler):
 def captured():
     """Every logger (the root, those configured, those created so far, the servers') at DEBUG into one handler."""
     handler = Capture()
-    names = ["", "django", "django.request", "django.server", "uvicorn", "uvicorn.access", "uvicorn.error", "pelita"]
+    names = [
+        "",
+        "django",
+        "django.request",
+        "django.server",
+        "uvicorn",
+        "uvicorn.access",
+        "uvicorn.error",
+        "pelita",
+    ]
     names += [n for n, lg in logging.Logger.manager.loggerDict.items() if isinstance(lg, logging.Logger)]
     saved = []
     for name in set(names):
@@ -68,7 +79,11 @@ def access_log(resp):
 def test_no_identity_in_any_log_line(world, token_for, captured):
     case, r, consent = world["case"], world["referral"], world["consent"]
     code = case.code
-    worker, liaison, other = world["worker"], world["users"]["dukcapil_loteng_1"], world["users"]["dinsos_loteng"]
+    worker, liaison, other = (
+        world["worker"],
+        world["users"]["dukcapil_loteng_1"],
+        world["users"]["dinsos_loteng"],
+    )
     b = world["birth"]
     new_case = {
         "child_name": NEW_CHILD,
@@ -82,7 +97,15 @@ def test_no_identity_in_any_log_line(world, token_for, captured):
         "parent_abroad": "mother",
         "destination_country": "Malaysia",
     }
-    secrets = [CHILD_NAME, *CHILD_NAME.split()[1:], CAREGIVER, NEW_CHILD, world["nik"], new_case["nik"], PHONE]
+    secrets = [
+        CHILD_NAME,
+        *CHILD_NAME.split()[1:],
+        CAREGIVER,
+        NEW_CHILD,
+        world["nik"],
+        new_case["nik"],
+        PHONE,
+    ]
     pages = [
         ("GET", reverse("referrals:case_list"), None),
         ("POST", reverse("referrals:case_list"), {"q": CHILD_NAME}),  # the search, by name
@@ -90,7 +113,11 @@ def test_no_identity_in_any_log_line(world, token_for, captured):
         ("POST", reverse("referrals:case_list"), {"q": CHILD_NAME + "x" * 120}),  # too long: refused
         ("GET", reverse("referrals:case_detail", kwargs={"code": code}), None),
         ("GET", reverse("referrals:consent_create", kwargs={"code": code}), None),
-        ("POST", reverse("referrals:consent_create", kwargs={"code": code}), {"given_by": CAREGIVER}),  # 422-ish
+        (
+            "POST",
+            reverse("referrals:consent_create", kwargs={"code": code}),
+            {"given_by": CAREGIVER},
+        ),  # 422-ish
         ("GET", reverse("referrals:referral_detail", kwargs={"pk": r.pk}), None),
         ("GET", reverse("referrals:referral_letter", kwargs={"pk": r.pk}), None),
         ("GET", reverse("referrals:case_audit", kwargs={"code": code}), None),
@@ -101,7 +128,11 @@ def test_no_identity_in_any_log_line(world, token_for, captured):
         ("POST", "/api/v1/cases", {**new_case, "nik": "1234"}),  # 422 with the name in the body
         ("POST", "/api/v1/cases", {**new_case, "child_name": "\x00" + NEW_CHILD}),  # input guard: 422
         ("POST", "/api/v1/cases", new_case),  # 201
-        ("POST", f"/api/v1/cases/{code}/consents", {"given_by": CAREGIVER, "relation": "", "agencies": [99999]}),
+        (
+            "POST",
+            f"/api/v1/cases/{code}/consents",
+            {"given_by": CAREGIVER, "relation": "", "agencies": [99999]},
+        ),
         ("GET", f"/api/v1/referrals/{r.pk}", None),
         ("GET", "/api/v1/referrals", None),
         ("GET", f"/api/v1/referrals/{r.pk}/messages", None),
@@ -109,7 +140,9 @@ def test_no_identity_in_any_log_line(world, token_for, captured):
         ("POST", f"/api/v1/cases/{code}/consents/{consent.pk}/withdraw", None),
     ]
     # The capture would see a leak: a search in the URL, as it was before 19.6, is caught.
-    logging.getLogger("uvicorn.access").info('%s - "%s %s HTTP/%s" %d', "10.0.0.7:1", "GET", f"/cases/?q={CHILD_NAME}", "1.1", 200)
+    logging.getLogger("uvicorn.access").info(
+        '%s - "%s %s HTTP/%s" %d', "10.0.0.7:1", "GET", f"/cases/?q={CHILD_NAME}", "1.1", 200
+    )
     assert any(CHILD_NAME in line for line in captured.lines)
     captured.lines.clear()
     seen_identity = 0
@@ -125,7 +158,9 @@ def test_no_identity_in_any_log_line(world, token_for, captured):
             if method == "GET":
                 resp = client.get(url, HTTP_AUTHORIZATION=auth)
             else:
-                resp = client.post(url, json.dumps(body or {}), content_type="application/json", HTTP_AUTHORIZATION=auth)
+                resp = client.post(
+                    url, json.dumps(body or {}), content_type="application/json", HTTP_AUTHORIZATION=auth
+                )
             access_log(resp)
     assert seen_identity >= 4  # the paths did reach the child (the search and the pages as the team, ...)
     assert len(captured.lines) >= 2 * 3 * (len(pages) + len(api))  # the capture works
