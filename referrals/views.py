@@ -204,7 +204,13 @@ def consent_withdraw(request, code, consent_id):
     except Conflict as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("The consent was withdrawn: no new referral can be sent under it."))
+        messages.success(
+            request,
+            _(
+                "The consent was withdrawn: the referrals sent under it were withdrawn and the agencies no "
+                "longer see the child."
+            ),
+        )
     return redirect("referrals:case_detail", code=code.upper())
 
 
