@@ -15,9 +15,13 @@ from portal.core.pagination import paginate
 from portal.core.schemas import Date, Id, Line, Text
 
 from . import selectors, services
+from .http import no_store
 from .transitions import actions_for
 
 router = Router(tags=["referrals"])
+# Every answer of this router (cases, consents, referrals, messages; errors too) is Cache-Control: no-store,
+# private: most carry a child's identity or a caregiver's name, and a new operation is covered (issue 19.6).
+router.add_decorator(no_store, mode="view")
 
 
 # Generic limits (portal.core.schemas: dates 1900–2100, text lengths); the referrals rules of sense (no birth
@@ -92,11 +96,11 @@ def case_out(access: selectors.CaseAccess) -> dict:
     out = {
         "code": case.code,
         "area": case.village.code,
-        "needs": [s.slug for s in case.needs.all()],
+        "needs": [s.slug for s in selectors.case_needs_seen(access=access)],
         "created_at": case.created_at,
         "referrals": [
             {"id": r.pk, "service": r.service.slug, "agency": r.agency_id, "status": r.status}
-            for r in selectors.case_referrals(case=case)
+            for r in selectors.case_referrals_seen(access=access)
         ],
     }
     if access.sees_identity:
@@ -129,7 +133,7 @@ def consent_out(consent) -> dict:
 
 def referral_out(access: selectors.ReferralAccess, *, history=True) -> dict:
     r = access.referral
-    out = referral_row(r)
+    out = referral_row(r, is_team=access.is_team)
     out["allowed_actions"] = [t.action for t in actions_for(status=r.status, actors=access.actors)]
     if history:
         out["history"] = [
@@ -140,13 +144,16 @@ def referral_out(access: selectors.ReferralAccess, *, history=True) -> dict:
                 "at": e.at,
                 "note": e.note,
             }
-            for e in selectors.referral_history(referral=r)
+            for e in selectors.referral_history(referral=r, is_team=access.is_team)
         ]
     return out
 
 
-def referral_row(r) -> dict:
+def referral_row(r, *, is_team: bool | None = None) -> dict:
+    """One referral. The team's note only for the team, and for the agency while the referral is open."""
     now = timezone.now()
+    if is_team is None:
+        is_team = bool(getattr(r, "viewer_on_team", False))
     return {
         "id": r.pk,
         "case": r.case.code,
@@ -155,7 +162,7 @@ def referral_row(r) -> dict:
         "service": r.service.slug,
         "status": r.status,
         "urgency": r.urgency,
-        "note": r.note,
+        "note": r.note if selectors.sees_team_notes(referral=r, is_team=is_team) else "",
         "sent_at": r.sent_at,
         "due_at": r.due_at,
         "completion_due_at": r.completion_due_at,

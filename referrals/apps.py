@@ -11,6 +11,9 @@ class ReferralsConfig(AppConfig):
         from portal.core.navigation import register_section
 
         from . import demo
+        from .kinds import register_kinds
+
+        register_kinds()
 
         register_demo_seeder("referrals", demo.seed, order=20)
 

@@ -113,8 +113,9 @@ class CaseTeamMember(models.Model):
 
 
 class Consent(models.Model):
-    """The caregiver's consent to share the case with the named agencies. Withdrawn consent stops new
-    referrals to those agencies; referrals already sent are not undone."""
+    """The caregiver's consent to share the case with the named agencies. Withdrawing it ends the sharing at
+    once: no new referral under it, and its open referrals are withdrawn (services._end_sharing_under). A consent
+    has no expiry date and is never edited (a changed consent is a new one, the old one withdrawn)."""
 
     case = models.ForeignKey(ChildCase, on_delete=models.CASCADE, related_name="consents")
     given_by = models.CharField(_("given by"), max_length=120)

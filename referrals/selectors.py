@@ -39,7 +39,7 @@ from .models import (
     ReferralMessage,
     Status,
 )
-from .transitions import LIAISON, TEAM
+from .transitions import LIAISON, TEAM, TRANSITIONS
 
 MAX_ID = 2**63 - 1  # larger ids cannot exist (and crash the database driver)
 
@@ -108,6 +108,10 @@ class CaseAccess:
     level: str
     # For a liaison: the identity fields their open referrals share.
     fields: tuple[str, ...] = field(default_factory=tuple)
+    # For a liaison (who oversees nothing here): the only referrals of the case they see (those to their own
+    # agencies) and the only needs (those of those referrals' services). None: no such limit.
+    referral_ids: frozenset[int] | None = None
+    service_ids: frozenset[int] | None = None
 
     @property
     def sees_identity(self) -> bool:
@@ -127,20 +131,50 @@ def case_access(*, user, code: str) -> CaseAccess:
         raise NotFound()
     if is_case_team(user=user, case=case):
         return CaseAccess(case=case, level=ACCESS_TEAM, fields=IDENTITY_FIELDS)
-    open_referrals = list(
-        Referral.objects.filter(case=case, status__in=OPEN_STATUSES, agency__group__in=_group_ids(user))
+    groups = _group_ids(user)
+    agency_referrals = (
+        list(
+            Referral.objects.filter(case=case, agency__group__in=groups)
+            .exclude(status=Status.DRAFT)
+            .only("pk", "status", "service_id", "shared_fields", "agency_id")
+        )
+        if groups
+        else []
     )
     shared: list[str] = []
-    for referral in open_referrals:
-        if "view_referral_identity" in get_perms(user, referral):
+    for referral in agency_referrals:
+        if referral.status in OPEN_STATUSES and "view_referral_identity" in get_perms(user, referral):
             shared += [f for f in referral.shared_fields if f not in shared]
+    oversees = user_oversees_area(user=user, area=case.village, roles=OVERSEER_ROLES)
     if shared:
         return CaseAccess(
-            case=case, level=ACCESS_LIAISON, fields=tuple(f for f in IDENTITY_FIELDS if f in shared)
+            case=case,
+            level=ACCESS_LIAISON,
+            fields=tuple(f for f in IDENTITY_FIELDS if f in shared),
+            # A liaison sees their own agencies' referrals and the needs they concern; one who also oversees
+            # the desa sees every referral's status and every need, as an overseer does (never more identity).
+            referral_ids=None if oversees else frozenset(r.pk for r in agency_referrals),
+            service_ids=None if oversees else frozenset(r.service_id for r in agency_referrals),
         )
-    if user_oversees_area(user=user, area=case.village, roles=OVERSEER_ROLES):
+    if oversees:
         return CaseAccess(case=case, level=ACCESS_OVERSEER)
     raise NotFound()
+
+
+def case_needs_seen(*, access: CaseAccess) -> list:
+    """The case's needs the person sees: all of them, or for a liaison those of their referrals' services."""
+    needs = list(access.case.needs.all())
+    if access.service_ids is None:
+        return needs
+    return [s for s in needs if s.pk in access.service_ids]
+
+
+def case_referrals_seen(*, access: CaseAccess) -> QuerySet[Referral]:
+    """The case's referrals the person sees: all of them, or for a liaison only those to their agencies."""
+    qs = case_referrals(case=access.case)
+    if access.referral_ids is not None:
+        qs = qs.filter(pk__in=access.referral_ids)
+    return qs
 
 
 def case_team(*, case: ChildCase) -> list:
@@ -263,7 +297,11 @@ def referrals_list(
         qs = qs.exclude(overdue_q())
     return (
         qs.select_related("case", "case__village", "agency", "service")
-        .annotate(is_overdue=ExpressionWrapper(overdue_q(), output_field=BooleanField()))
+        .annotate(
+            is_overdue=ExpressionWrapper(overdue_q(), output_field=BooleanField()),
+            # Is the person on the case's team (else they see it as the agency: sees_team_notes()).
+            viewer_on_team=Exists(CaseTeamMember.objects.filter(case=OuterRef("case"), user=user)),
+        )
         .order_by("-sent_at", "-created_at", "-pk")
     )
 
@@ -325,8 +363,11 @@ def referral_access(*, user, referral_id: int, lock: bool = False) -> ReferralAc
         actors.add(LIAISON)
     if not actors:
         raise NotFound()
-    perms = set(get_perms(user, referral)) if LIAISON in actors and TEAM not in actors else set()
     is_team = TEAM in actors
+    # The agency sees the child and the thread only while the referral is open, and only while it holds the
+    # permissions (revoked when the referral ends or its consent is withdrawn): both are checked.
+    is_open = referral.status in OPEN_STATUSES
+    perms = set(get_perms(user, referral)) if LIAISON in actors and not is_team and is_open else set()
     return ReferralAccess(
         referral=referral,
         actors=actors,
@@ -335,8 +376,26 @@ def referral_access(*, user, referral_id: int, lock: bool = False) -> ReferralAc
     )
 
 
-def referral_history(*, referral: Referral) -> QuerySet[ReferralEvent]:
-    return referral.events.select_related("by").order_by("at", "pk")
+def sees_team_notes(*, referral: Referral, is_team: bool) -> bool:
+    """The case team's free text on a referral (its note, the notes the team wrote in its history) is for the
+    agency while the referral is open; once it ended the agency sees only what it recorded itself."""
+    return is_team or referral.status in OPEN_STATUSES
+
+
+# History notes the agency keeps after the referral ended: those of its own actions, and Pelita's fixed texts.
+_AGENCY_NOTE_ACTIONS = frozenset(
+    [*(t.action for t in TRANSITIONS.values() if t.actor == LIAISON), "consent_withdrawn", "overdue"]
+)
+
+
+def referral_history(*, referral: Referral, is_team: bool = True) -> list[ReferralEvent]:
+    """The referral's history, oldest first. For the agency of an ended referral the team's notes are blank."""
+    events = list(referral.events.select_related("by").order_by("at", "pk"))
+    if not sees_team_notes(referral=referral, is_team=is_team):
+        for e in events:
+            if e.action not in _AGENCY_NOTE_ACTIONS:
+                e.note = ""
+    return events
 
 
 def referral_messages(*, referral: Referral) -> QuerySet[ReferralMessage]:

@@ -27,6 +27,7 @@ from portal.people.selectors import user_works_in_area
 from .models import (
     ENDED_STATUSES,
     IDENTITY_FIELDS,
+    OPEN_STATUSES,
     CaseCounter,
     CaseTeamMember,
     ChildCase,
@@ -293,8 +294,81 @@ def consent_withdraw(*, actor, code: str, consent_id: int, note: str = "", reque
     consent.withdrawn_by = actor
     consent.withdrawal_note = (note or "").strip()
     consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_note"])
-    audit_log(actor=actor, action="consent.withdraw", target=consent, case_code=case.code, request=request)
+    ended = _end_sharing_under(consent, actor=actor, request=request)
+    audit_log(
+        actor=actor,
+        action="consent.withdraw",
+        target=consent,
+        case_code=case.code,
+        request=request,
+        detail={"referrals_withdrawn": [r.pk for r in ended]},
+    )
     return consent
+
+
+CONSENT_WITHDRAWN = "consent_withdrawn"  # the history action (and, as the note, the text API.md names)
+CONSENT_WITHDRAWN_NOTE = "consent withdrawn"
+
+
+def _end_sharing_under(consent: Consent, *, actor, request=None) -> list[Referral]:
+    """The sharing that relied on a consent ends with it, in the caller's transaction (the consent row already
+    locked and marked withdrawn): each open referral sent under it is locked and — unless another consent in
+    force covers the same agency, which it then relies on — withdrawn, with a history entry, the agency's
+    identity and thread permissions revoked, and both sides notified. A referral sent under the urgent
+    child-protection override never relied on consent: it has no consent and is not touched."""
+    referrals = list(
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("case", "agency", "service")
+        .filter(consent=consent, consent_override=False, status__in=OPEN_STATUSES)
+        .order_by("pk")
+    )
+    ended = []
+    now = timezone.now()
+    for referral in referrals:
+        other = active_consent_for(case=referral.case, agency=referral.agency, lock=True)
+        if other is not None:
+            referral.consent = other
+            referral.save(update_fields=["consent", "updated_at"])
+            audit_log(
+                actor=actor,
+                action="referral.consent_rebased",
+                target=referral,
+                case_code=referral.case.code,
+                request=request,
+                detail={"from": consent.pk, "to": other.pk},
+            )
+            continue
+        before = referral.status
+        referral.status = Status.WITHDRAWN
+        referral.withdrawn_at = now
+        referral.withdraw_reason = CONSENT_WITHDRAWN_NOTE
+        referral.save(update_fields=["status", "withdrawn_at", "withdraw_reason", "updated_at"])
+        _event(referral, action=CONSENT_WITHDRAWN, from_status=before, by=actor, note=CONSENT_WITHDRAWN_NOTE)
+        _revoke_agency(referral)
+        audit_log(
+            actor=actor,
+            action="referral.consent_withdrawn",
+            target=referral,
+            case_code=referral.case.code,
+            request=request,
+            detail={"from": before, "to": referral.status, "consent": consent.pk},
+        )
+        announce_referral_change(
+            case_code=referral.case.code,
+            service=referral.service.slug,
+            agency=referral.agency.name,
+            action="withdraw",
+            status=referral.status,
+        )
+        notify(
+            recipients=[*referral_team(referral=referral), *referral_liaisons(referral=referral)],
+            kind="referral.consent_withdrawn",
+            params=_notify_params(referral, "referral.consent_withdrawn"),
+            url=_referral_url(referral),
+            actor=actor,
+        )
+        ended.append(referral)
+    return ended
 
 
 # --- referrals ---------------------------------------------------------------------------------------------
@@ -569,7 +643,8 @@ def referral_transition(
 
 @transaction.atomic
 def referral_message_post(*, actor, referral_id: int, body: str, request=None) -> ReferralMessage:
-    access = referral_access(user=actor, referral_id=referral_id)
+    # Locked: a withdrawal (of the referral or of its consent) at the same moment is seen, not raced.
+    access = referral_access(user=actor, referral_id=referral_id, lock=True)
     referral = access.referral
     if not access.sees_thread:
         raise Forbidden(_("This referral has ended: its thread is closed to the agency."))

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .http import no_store_patterns
 
 app_name = "referrals"
 urlpatterns = [
@@ -20,3 +21,5 @@ urlpatterns = [
     path("<str:code>/audit/", views.case_audit, name="case_audit"),
     path("<str:code>/referrals/new/", views.referral_create, name="referral_create"),
 ]
+# Every page of the app carries a child's identity or leads to one: none is kept in a cache (issue 19.6).
+urlpatterns = no_store_patterns(urlpatterns)

@@ -59,9 +59,14 @@ def _audit_identity(request, *, case, fields, surface="page", target=None, actio
 
 @login_required
 def case_list(request):
-    form = CaseSearchForm(request.GET or None)
-    q = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(selectors.cases_for_team(user=request.user, q=q), 25).get_page(request.GET.get("page"))
+    # A search for a child's name travels in the body of a POST, never in the URL (where access logs, proxies
+    # and the browser's history keep it: issue 19.6); its result page is answered to the POST itself, and its
+    # pages are asked for by POST too. A `?q=` in the URL is ignored.
+    searching = request.method == "POST"
+    form = CaseSearchForm(request.POST if searching else None)
+    q = form.cleaned_data["q"] if searching and form.is_valid() else ""
+    number = request.POST.get("page") if searching else request.GET.get("page")
+    page = Paginator(selectors.cases_for_team(user=request.user, q=q), 25).get_page(number)
     if page.object_list:
         # The list shows the children's names: one audit entry per case seen.
         for case in page.object_list:
@@ -126,8 +131,8 @@ def case_detail(request, code):
         "case": case,
         "is_team": is_team,
         "fields": set(access.fields),
-        "needs": list(case.needs.all()),
-        "referrals": list(selectors.case_referrals(case=case)),
+        "needs": selectors.case_needs_seen(access=access),
+        "referrals": list(selectors.case_referrals_seen(access=access)),
         "panels": panels_for("case", request=request, case_code=case.code),  # e.g. the forum threads on it
     }
     if is_team:
@@ -180,6 +185,10 @@ def consent_create(request, code):
         else:
             messages.success(request, _("The consent was recorded."))
             return redirect("referrals:case_detail", code=case.code)
+    # The form shows the caregiver's name and relation (pre-filled, or as typed): an identity view.
+    _audit_identity(
+        request, case=case, fields=["caregiver_name", "caregiver_relation"], action="consent.form_view"
+    )
     return render(request, "referrals/consent_form.html", {"case": case, "form": form})
 
 
@@ -195,7 +204,13 @@ def consent_withdraw(request, code, consent_id):
     except Conflict as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("The consent was withdrawn: no new referral can be sent under it."))
+        messages.success(
+            request,
+            _(
+                "The consent was withdrawn: the referrals sent under it were withdrawn and the agencies no "
+                "longer see the child."
+            ),
+        )
     return redirect("referrals:case_detail", code=code.upper())
 
 
@@ -300,7 +315,8 @@ def _referral_context(request, access, *, forms_by_action=None, message_form=Non
         "referral": referral,
         "case": referral.case,
         "buttons": buttons,
-        "history": list(selectors.referral_history(referral=referral)),
+        "history": selectors.referral_history(referral=referral, is_team=access.is_team),
+        "team_notes": selectors.sees_team_notes(referral=referral, is_team=access.is_team),
         "deadline": selectors.referral_deadline(referral) if referral.is_open else None,
         "overdue": selectors.referral_is_overdue(referral),
         "identity": access.sees_identity,

@@ -29,7 +29,7 @@ def test_consent_covers_only_the_named_agencies(jago):
     assert Referral.objects.count() == 1
 
 
-def test_withdrawn_consent_stops_new_referrals_but_not_sent_ones(jago):
+def test_withdrawn_consent_stops_new_referrals_and_ends_sent_ones(jago):
     sent = refer(jago, "dukcapil", "akta")
     consent = jago["case"].consents.get()
     consent_withdraw(
@@ -47,7 +47,7 @@ def test_withdrawn_consent_stops_new_referrals_but_not_sent_ones(jago):
             service=Service.objects.get(slug="kia"),
             note="x",
         )
-    assert Referral.objects.get(pk=sent.pk).status == "sent"
+    assert Referral.objects.get(pk=sent.pk).status == "withdrawn"  # issue 19.2: test_consent_withdrawal.py
     assert AuditEntry.objects.filter(action="consent.withdraw", case_code=jago["case"].code).exists()
 
 

@@ -179,8 +179,10 @@ def test_anonymous_sees_nothing(world, client):
 
 def test_search_only_finds_the_teams_cases(world, client):
     client.force_login(world["users"]["pendamping_sukaraja"])
-    html = client.get("/cases/?q=Lalu").content.decode()
+    html = client.post("/cases/", {"q": "Lalu"}).content.decode()
     assert CHILD_NAME not in html
-    html = client.get("/cases/?q=Kurnia").content.decode()
+    html = client.post("/cases/", {"q": "Kurnia"}).content.decode()
     assert OTHER_CHILD in html
+    html = client.post("/cases/", {"q": "Tidak Ada"}).content.decode()
+    assert OTHER_CHILD not in html and "Tidak Ada" in html  # "no case matches": the answer to the POST
     assert ChildCase.objects.count() == 2
