@@ -26,13 +26,11 @@ urlpatterns = [
     path("admin/failwhale/", core_views.not_found, name="wagtailadmin_error_test_off"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Media (issue 19.7): uploads are never served as plain files, in development or production. Documents only
+    # through Wagtail's serve view above; under MEDIA_URL only renditions the visitor may see (cms/media.py).
+    path(settings.MEDIA_URL.lstrip("/"), include("cms.media_urls")),
     path("", include("cms.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # The public site (Wagtail pages): Bahasa Indonesia at /, English under /en/.
 urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
