@@ -50,5 +50,7 @@ def _connect_media_rules():
             media.media_sync()
 
     for signal in (page_published, page_unpublished, post_page_move, post_delete):
-        signal.connect(page_changed, dispatch_uid=f"cms.media.sync.{id(signal)}")
-    post_save.connect(page_changed, sender=PageViewRestriction, dispatch_uid="cms.media.sync.restriction")
+        signal.connect(page_changed, weak=False, dispatch_uid=f"cms.media.sync.{id(signal)}")
+    post_save.connect(
+        page_changed, sender=PageViewRestriction, weak=False, dispatch_uid="cms.media.sync.restriction"
+    )

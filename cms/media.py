@@ -170,7 +170,9 @@ def media_sync() -> dict[str, int]:
             model.objects.filter(pk__in=ids).exclude(collection_id=public_id).update(collection_id=public_id)
         )
         moved[f"{kind}s_private"] = (
-            model.objects.exclude(pk__in=ids).exclude(collection_id=private_id).update(collection_id=private_id)
+            model.objects.exclude(pk__in=ids)
+            .exclude(collection_id=private_id)
+            .update(collection_id=private_id)
         )
     if any(moved.values()):
         logger.info("media collections synced: %s", moved)

@@ -275,7 +275,9 @@ class StoryPage(SeoMixin, Page):
 
     def clean(self):
         super().clean()
-        _check_no_case_reference(self, ["title", "summary", "image_alt", "search_description", "seo_title", "body"])
+        _check_no_case_reference(
+            self, ["title", "summary", "image_alt", "search_description", "seo_title", "body"]
+        )
         if self.area_id and self.area.level not in STORY_AREA_LEVELS:
             raise ValidationError({"area": _("Choose a kabupaten, kecamatan or desa.")})
         if self.image_id and not self.image_alt:

@@ -6,8 +6,8 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.signals import task_approved, task_rejected, task_submitted
 
 from .choosers import area_chooser_viewset

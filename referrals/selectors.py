@@ -3,7 +3,17 @@ database (joins on the case team and the agency's group), never in a loop over o
 
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Concat
 from django.db.models.lookups import StartsWith
 from django.urls import reverse

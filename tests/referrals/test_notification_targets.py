@@ -27,8 +27,10 @@ def test_notification_visibility_of_cases_matches_case_access(demo_full):
             # so): listing more than case_access for a liaison's own referral is allowed, never for others.
             if opens and case.code not in listed:
                 disagreements.append((name, case.code, "may open, notification hidden"))
-            if not opens and case.code in listed and not case.referrals.filter(
-                agency__group__user=user
-            ).exists():
+            if (
+                not opens
+                and case.code in listed
+                and not case.referrals.filter(agency__group__user=user).exists()
+            ):
                 disagreements.append((name, case.code, "notification shown, may not open"))
     assert disagreements == []
