@@ -45,18 +45,29 @@ def page_redact_revisions(*, page, user, request=None) -> dict[str, int]:
         return {"revisions": 0, "log_entries": 0}
     keep = {latest.pk, page.live_revision_id}
     title = latest.content.get("title") or page.title
+    public_titles = {title, page.title} if page.live else {title}
+    revisions = list(Revision.page_revisions.filter(object_id=str(page.pk)))
     old_titles: set[str] = set()
+    for revision in revisions:
+        for value in (
+            revision.content.get("title"),
+            revision.content.get("draft_title"),
+            revision.object_str,
+        ):
+            if value and value not in public_titles:
+                old_titles.add(value)
+    clean_content = _scrub(latest.content, old_titles, title)
     purged = 0
-    for revision in Revision.page_revisions.filter(object_id=str(page.pk)).exclude(pk__in=keep):
-        for key in ("title", "draft_title"):
-            if revision.content.get(key) and revision.content[key] != title:
-                old_titles.add(revision.content[key])
-        if revision.object_str and revision.object_str != title:
-            old_titles.add(revision.object_str)
-        revision.content = latest.content
-        revision.object_str = latest.object_str
-        revision.save(update_fields=["content", "object_str"])
-        purged += 1
+    for revision in revisions:
+        if revision.pk in keep:
+            content = _scrub(revision.content, old_titles, title)  # e.g. a draft_title left from before
+        else:
+            content = clean_content
+            purged += 1
+        object_str = title if revision.object_str in old_titles else revision.object_str
+        if content != revision.content or object_str != revision.object_str:
+            revision.content, revision.object_str = content, object_str
+            revision.save(update_fields=["content", "object_str"])
     if not page.live:
         # The row of a draft holds the text it was created with: bring it in step with the latest revision.
         current = latest.as_object()
