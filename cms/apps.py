@@ -29,6 +29,9 @@ class CmsConfig(AppConfig):
 
         register_demo_seeder("cms", demo.seed, order=40)
         _connect_media_rules()
+        from . import languages
+
+        languages.connect()
 
 
 def _connect_media_rules():

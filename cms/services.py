@@ -187,6 +187,9 @@ def cms_setup() -> HomePage:
 
     media_collections()
     media_sync()
+    from .languages import admin_languages_sync_all
+
+    admin_languages_sync_all()
     return home
 
 
