@@ -1,6 +1,5 @@
 """Issue 20: Wagtail's screens and e-mails follow the person's Pelita language (cms/languages.py)."""
 
-import json
 import re
 
 import pytest
@@ -58,17 +57,32 @@ def test_an_indonesian_moderator_gets_the_submission_email_in_indonesian(draft_s
     assert "Anda dapat meninjau halaman tersebut disini" in message.body
 
 
-SIDEBAR_LABELS_ID = ["Halaman", "Gambar", "Dokumen", "Laporan", "Bantuan", "Pengaturan"]
-SIDEBAR_LABELS_EN = ["Pages", "Images", "Documents", "Reports", "Help", "Settings"]
+SIDEBAR_LABELS_ID = [
+    "Halaman",
+    "Gambar",
+    "Dokumen",
+    "Laporan",
+    "Bantuan",
+    "Pengaturan",
+    "Bahasa konten",
+    "Riwayat situs",
+]
+SIDEBAR_LABELS_EN = ["Pages", "Images", "Documents", "Reports", "Help", "Settings", "Locales", "Site history"]
+SUMMARY = {"id": "Halaman <span", "en": "Pages <span"}
 
 
 def _sidebar_labels(html: str) -> list[str]:
-    match = re.search(r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>', html, re.S)
+    match = re.search(
+        r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>', html, re.S
+    )
     assert match, "the admin renders its sidebar"
     return re.findall(r'"label": "([^"]*)"', match.group(1))
 
 
-@pytest.mark.parametrize(("language", "expected", "absent"), [("id", SIDEBAR_LABELS_ID, SIDEBAR_LABELS_EN), ("en", SIDEBAR_LABELS_EN, SIDEBAR_LABELS_ID)])
+@pytest.mark.parametrize(
+    ("language", "expected", "absent"),
+    [("id", SIDEBAR_LABELS_ID, SIDEBAR_LABELS_EN), ("en", SIDEBAR_LABELS_EN, SIDEBAR_LABELS_ID)],
+)
 def test_the_admin_dashboard_menu_is_in_the_persons_language(client, editorial, language, expected, absent):
     moderator = editorial["moderator"]
     user_set_language(user=moderator, language=language)
@@ -83,3 +97,6 @@ def test_the_admin_dashboard_menu_is_in_the_persons_language(client, editorial, 
         assert label in labels, (label, labels)
     for label in absent:
         assert label not in labels, (label, labels)
+    html = response.content.decode()
+    assert SUMMARY[language] in html  # the site summary panel
+    assert SUMMARY["en" if language == "id" else "id"] not in html
