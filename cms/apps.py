@@ -28,3 +28,32 @@ class CmsConfig(AppConfig):
         )
 
         register_demo_seeder("cms", demo.seed, order=40)
+        _connect_media_rules()
+        from . import languages
+
+        languages.connect()
+
+
+def _connect_media_rules():
+    """Issue 19.7: uploads start private; what live pages use becomes public (cms/media.py)."""
+    from django.db.models.signals import post_delete, post_save, pre_save
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.models import Page, PageViewRestriction
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    from . import media
+
+    for model in (get_image_model(), get_document_model()):
+        pre_save.connect(media.upload_starts_private, sender=model, dispatch_uid=f"cms.media.private.{model}")
+
+    def page_changed(sender, instance=None, **kwargs):
+        if instance is None or isinstance(instance, (Page, PageViewRestriction)):
+            # In the publishing transaction: the page and its media change together, or neither does.
+            media.media_sync()
+
+    for signal in (page_published, page_unpublished, post_page_move, post_delete):
+        signal.connect(page_changed, weak=False, dispatch_uid=f"cms.media.sync.{id(signal)}")
+    post_save.connect(
+        page_changed, sender=PageViewRestriction, weak=False, dispatch_uid="cms.media.sync.restriction"
+    )

@@ -28,6 +28,11 @@ from .choosers import area_chooser_viewset
 
 STORY_AREA_LEVELS = ["regency", "district", "village"]  # kabupaten, kecamatan, desa
 
+MAIN_IMAGE_CONSENT_MESSAGE = _(
+    "The main image shows a child: confirm that the caregiver's consent to publish it is recorded, or choose "
+    "another image."
+)
+
 
 class Theme(models.Model):
     """What a story is about. A fixed list (THEMES), named in the reader's language by gettext."""
@@ -65,10 +70,20 @@ class Theme(models.Model):
         return str(self)
 
 
+def _field_text(page, name) -> str:
+    """A field's text as stored: a StreamField as its JSON (every block's text, captions and links included)."""
+    import json
+
+    value = getattr(page, name, "") or ""
+    if hasattr(value, "raw_data"):
+        return json.dumps(list(value.raw_data), ensure_ascii=False, default=str)
+    return str(value)
+
+
 def _check_no_case_reference(page, field_names):
     errors = {}
     for name in field_names:
-        if contains_case_reference(str(getattr(page, name, "") or "")):
+        if contains_case_reference(_field_text(page, name)):
             errors[name] = ValidationError(CASE_REFERENCE_MESSAGE, code="case_reference")
     if errors:
         raise ValidationError(errors)
@@ -206,6 +221,16 @@ class StoryPage(SeoMixin, Page):
         help_text=_("Shown in lists and link previews. Never a photo of a child without recorded consent."),
     )
     image_alt = models.CharField(_("main image alternative text"), max_length=200, blank=True)
+    image_shows_child = models.BooleanField(
+        _("The main image shows a child"),
+        default=False,
+        help_text=_("Tick if a child can be seen or recognised in the image."),
+    )
+    image_consent_recorded = models.BooleanField(
+        _("The caregiver's written consent to publish the main image is recorded"),
+        default=False,
+        help_text=_("Required when the image shows a child. Keep the signed form in the programme office."),
+    )
     body = StreamField(BaseStreamBlock(), verbose_name=_("body"))
 
     content_panels = Page.content_panels + [
@@ -213,7 +238,15 @@ class StoryPage(SeoMixin, Page):
         FieldPanel("date"),
         FieldPanel("area", widget=area_chooser_viewset.widget_class),
         FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
-        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading=_("Main image")),
+        MultiFieldPanel(
+            [
+                FieldPanel("image"),
+                FieldPanel("image_alt"),
+                FieldPanel("image_shows_child"),
+                FieldPanel("image_consent_recorded"),
+            ],
+            heading=_("Main image"),
+        ),
         FieldPanel("body"),
         InlinePanel("partners", label=_("Partner organisations")),
     ]
@@ -242,11 +275,15 @@ class StoryPage(SeoMixin, Page):
 
     def clean(self):
         super().clean()
-        _check_no_case_reference(self, ["title", "summary"])
+        _check_no_case_reference(
+            self, ["title", "summary", "image_alt", "search_description", "seo_title", "body"]
+        )
         if self.area_id and self.area.level not in STORY_AREA_LEVELS:
             raise ValidationError({"area": _("Choose a kabupaten, kecamatan or desa.")})
         if self.image_id and not self.image_alt:
             raise ValidationError({"image_alt": _("Describe the main image for people who cannot see it.")})
+        if self.image_id and self.image_shows_child and not self.image_consent_recorded:
+            raise ValidationError({"image_consent_recorded": MAIN_IMAGE_CONSENT_MESSAGE})
 
     def seo_image(self):
         return self.image
@@ -292,7 +329,7 @@ class StandardPage(SeoMixin, Page):
 
     def clean(self):
         super().clean()
-        _check_no_case_reference(self, ["title", "intro"])
+        _check_no_case_reference(self, ["title", "intro", "search_description", "seo_title", "body"])
 
 
 class ResourcePage(SeoMixin, Page):
@@ -343,4 +380,4 @@ class ResourcePage(SeoMixin, Page):
 
     def clean(self):
         super().clean()
-        _check_no_case_reference(self, ["title", "summary"])
+        _check_no_case_reference(self, ["title", "summary", "search_description", "seo_title", "body"])

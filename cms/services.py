@@ -183,6 +183,13 @@ def cms_setup() -> HomePage:
         Theme.objects.update_or_create(slug=slug, defaults={"sort_order": order})
     _editors, moderators = _ensure_groups(root)
     _ensure_workflow(root, moderators)
+    from .media import media_collections, media_sync
+
+    media_collections()
+    media_sync()
+    from .languages import admin_languages_sync_all
+
+    admin_languages_sync_all()
     return home
 
 

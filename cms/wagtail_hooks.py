@@ -2,12 +2,51 @@
 panel on the dashboard, and the review workflow's notifications (one place, Wagtail's workflow signals)."""
 
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.signals import task_approved, task_rejected, task_submitted
 
 from .choosers import area_chooser_viewset
+
+
+@hooks.register("before_serve_document", order=-100)
+def refuse_private_document(document, request):
+    """A document not yet on a live public page is 404 to visitors (cms/media.py, issue 19.7)."""
+    from .media import refuse_private_document
+
+    return refuse_private_document(document, request)
+
+
+@hooks.register("register_admin_urls")
+def register_cms_admin_urls():
+    from .admin_views import redact_revisions
+
+    return [path("cms/pages/<int:page_id>/redact/", redact_revisions, name="cms_redact_revisions")]
+
+
+class RedactRevisionsMenuItem(PageMenuItem):
+    """On a page's header menu: remove the text of its older versions (cms/redaction.py, issue 19.4)."""
+
+    label = _("Remove text of older versions")
+    icon_name = "bin"
+
+    @cached_property
+    def url(self):
+        return reverse("cms_redact_revisions", args=[self.page.pk])
+
+    def is_shown(self, user):
+        from .redaction import can_redact
+
+        return can_redact(page=self.page, user=user)
+
+
+@hooks.register("register_page_header_buttons")
+def redact_revisions_button(page, user, view_name, next_url=None):
+    yield RedactRevisionsMenuItem(page=page, priority=66)
 
 
 @hooks.register("register_admin_viewset")

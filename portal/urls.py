@@ -26,23 +26,11 @@ urlpatterns = [
     path("admin/failwhale/", core_views.not_found, name="wagtailadmin_error_test_off"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Media (issue 19.7): uploads are never served as plain files, in development or production. Documents only
+    # through Wagtail's serve view above; under MEDIA_URL only renditions the visitor may see (cms/media.py).
+    path(settings.MEDIA_URL.lstrip("/"), include("cms.media_urls")),
     path("", include("cms.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-elif getattr(settings, "PELITA_SERVE_MEDIA_IMAGES", None):
-    # `make run` (portal.settings.dev) has no web server in front: story images only, like nginx in production.
-    from django.urls import re_path
-    from django.views.static import serve
-
-    # First: the public site's catch-all pattern would answer 404 otherwise.
-    urlpatterns.insert(
-        0,
-        re_path(r"^media/images/(?P<path>.+)$", serve, {"document_root": settings.PELITA_SERVE_MEDIA_IMAGES}),
-    )
 
 # The public site (Wagtail pages): Bahasa Indonesia at /, English under /en/.
 urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)

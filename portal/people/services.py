@@ -102,3 +102,6 @@ def user_set_language(*, user, language: str) -> None:
     if language in dict(settings.LANGUAGES) and user.is_authenticated and user.language != language:
         get_user_model().objects.filter(pk=user.pk).update(language=language)
         user.language = language
+        from .signals import language_changed
+
+        language_changed.send(sender=type(user), user=user, language=language)

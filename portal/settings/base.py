@@ -294,6 +294,9 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 # Uploaded documents are checked by their content, not their name, and limited in size (portal.privacy.uploads).
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.privacy.uploads.SafeDocumentForm"
 PELITA_DOCUMENT_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Media (issue 19.7): documents only through Wagtail's serve view, which applies the collection's privacy (never a
+# redirect to, or a link into, /media/documents/). Images' renditions through cms/media.py; originals never.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # Commitments' policy documents (until published) and budget evidence: outside MEDIA_ROOT, served only through
 # permission-checked views (commitments/storage.py). Budget imports are limited in size (commitments/imports.py).
 PELITA_PRIVATE_MEDIA_ROOT = Path(os.environ.get("PELITA_PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))

@@ -10,7 +10,7 @@ embedded default database and in-memory layer unless DATABASE_URL / REDIS_URL ar
 import os
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, MEDIA_ROOT, SECRET_KEY, VAR_DIR
+from .base import ALLOWED_HOSTS, SECRET_KEY, VAR_DIR
 from .install import install_secret_key, lan_hosts
 
 DEBUG = os.environ.get("PELITA_DEBUG", "").strip().lower() in ("1", "true", "yes", "on")
@@ -18,6 +18,3 @@ SECRET_KEY = SECRET_KEY or install_secret_key(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = ALLOWED_HOSTS or [*lan_hosts(), *(["testserver"] if DEBUG else [])]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
-# No web server in front: story images are served by Pelita itself, as nginx serves them in production (only
-# /media/images/; documents go through their permission-checked views).
-PELITA_SERVE_MEDIA_IMAGES = MEDIA_ROOT / "images"
