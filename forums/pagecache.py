@@ -97,7 +97,8 @@ RIGHTS_FIELDS = {"is_superuser", "is_active", "is_staff"}
 
 
 def on_user_saved(sender, instance, created=False, update_fields=None, **kwargs):
-    if created:
+    if created:  # a fresh token for a new person (an id reused after a rollback finds no page of another)
+        bump(person_key(instance.pk))
         return
     fields = set(update_fields) if update_fields is not None else None
     if fields is None or fields & NAME_FIELDS:

@@ -246,7 +246,7 @@ def thread_detail(request, pk):
 
 def _thread_context(request, pk, once=None) -> tuple[dict, bool]:
     """The thread page's context, and whether this view moved the reader's marker."""
-    thread = selectors.thread_get(user=request.user, pk=pk)
+    thread = selectors.thread_page_get(user=request.user, pk=pk)
     perms = forum_perms(user=request.user, forum=thread.forum)
     last_page = selectors.page_of(thread.last_post_number)
     number = _page_number(request, last_page)
