@@ -53,6 +53,30 @@ class ForumsConfig(AppConfig):
             )
 
         self._ready_meetings()
+        self._ready_page_cache()
+
+    def _ready_page_cache(self):
+        """What changes the cached thread and forum pages outside forums.services (forums/pagecache.py)."""
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_delete, post_save
+
+        from portal.core.signals import referral_changed
+        from portal.people.models import Membership
+
+        from . import pagecache
+        from .models import ForumUserObjectPermission
+
+        post_save.connect(pagecache.on_user_saved, sender=get_user_model(), dispatch_uid="forums.pc.user")
+        for model in (Membership, ForumUserObjectPermission):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    pagecache.on_person_rights_changed,
+                    sender=model,
+                    dispatch_uid=f"forums.pc.{model.__name__}",
+                )
+        for signal in (post_save, post_delete):
+            signal.connect(pagecache.on_any_model_changed, dispatch_uid="forums.pc.external")
+        referral_changed.connect(pagecache.on_referral_changed, dispatch_uid="forums.pc.referrals")
 
     def _ready_meetings(self):
         """Meetings, action items and proposals (forums/meetings/): their panels, section and demo."""

@@ -18,6 +18,7 @@ from portal.areas.models import Area
 from portal.people.models import OVERSEER_ROLES, Membership, Role
 
 from .models import Forum, ForumUserObjectPermission
+from .pagecache import touch_people
 
 VIEW = "view_forum"
 POST = "post_in_forum"
@@ -78,6 +79,7 @@ def sync_forum_permissions(user) -> None:
         ],
         ignore_conflicts=True,
     )
+    touch_people([user.pk])  # their roles changed: their cached pages and navigation go (forums/pagecache.py)
 
 
 def forum_grant_new(forum: Forum) -> None:
@@ -103,6 +105,7 @@ def forum_grant_new(forum: Forum) -> None:
             ForumUserObjectPermission(user_id=user_id, content_object=forum, permission=perms[codename])
         )
     ForumUserObjectPermission.objects.bulk_create(rows, ignore_conflicts=True)
+    touch_people({user_id for user_id, _codename in seen})
 
 
 def forum_perms(*, user, forum: Forum) -> frozenset[str]:

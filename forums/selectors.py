@@ -77,6 +77,51 @@ def thread_get(*, user, pk) -> Thread:
     return thread
 
 
+_AREA = ("id", "code", "name", "level", "parent_id")
+_THREAD = (
+    "id", "forum_id", "title", "kind", "case_code", "author_id", "created_at", "last_post_at",
+    "last_visible_number", "posts_count", "last_post_number", "pinned", "locked", "escalated_from_id",
+    "escalated_at", "resolved_at",
+)  # fmt: skip
+_LINKED = ("id", "forum_id", "escalated_from_id", "created_at", "resolved_at")
+
+
+def _related(prefix: str, fields) -> list[str]:
+    return [f"{prefix}__{f}" for f in fields]
+
+
+def thread_page_get(*, user, pk) -> Thread:
+    """thread_get for the thread page: only the columns it shows (the thread, its forum's area, the threads it
+    was escalated from and to with their forums' areas): 9 tables and 47 columns instead of 11 and 110. A
+    deferred column read elsewhere would cost a query, never a wrong answer."""
+    if not _valid_id(pk):
+        raise NotFound(_("This thread does not exist or you cannot see it."))
+    thread = (
+        Thread.objects.select_related(
+            "forum__area", "escalated_from__forum__area", "escalated_to__forum__area"
+        )
+        .only(
+            *_THREAD,
+            "forum__id",
+            "forum__area_id",
+            *_related("forum__area", _AREA),
+            *_related("escalated_from", _LINKED),
+            "escalated_from__forum__id",
+            "escalated_from__forum__area_id",
+            *_related("escalated_from__forum__area", _AREA),
+            *_related("escalated_to", _LINKED),
+            "escalated_to__forum__id",
+            "escalated_to__forum__area_id",
+            *_related("escalated_to__forum__area", _AREA),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if thread is None or VIEW not in forum_perms(user=user, forum=thread.forum):
+        raise NotFound(_("This thread does not exist or you cannot see it."))
+    return thread
+
+
 def post_get(*, user, pk) -> Post:
     if not _valid_id(pk):
         raise NotFound(_("This post does not exist or you cannot see it."))

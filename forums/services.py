@@ -17,6 +17,7 @@ from portal.areas.models import Area
 from portal.audit.services import audit_log
 from portal.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 
+from . import pagecache
 from .markup import check_nesting, quoted_lines, render
 from .models import (
     BODY_MAX,
@@ -191,6 +192,8 @@ def _watch(*, user, thread: Thread, read_upto: int) -> None:
             fields.append("level")
         if fields:
             tu.save(update_fields=fields)
+    if created or fields:
+        pagecache.touch_reader(user.pk, thread)
 
 
 # --- forums ----------------------------------------------------------------------------------------------
@@ -215,6 +218,7 @@ def forum_ensure(*, area: Area, grant: bool = True) -> Forum:
 def forum_mark_read(*, forum: Forum, user) -> None:
     require(user=user, forum=forum, perm=VIEW)
     ForumUser.objects.update_or_create(user=user, forum=forum, defaults={"marked_read_at": timezone.now()})
+    pagecache.touch_forum_read(user.pk, forum.pk)
 
 
 @transaction.atomic
@@ -318,6 +322,10 @@ def _thread_write(
     thread.save()
     post = Post.objects.create(thread=thread, number=1, author=author, body=body, body_html=html)
     ThreadUser.objects.create(user=author, thread=thread, last_read_number=1, level=WatchLevel.WATCH)
+    pagecache.touch_thread(thread)
+    pagecache.touch_reader(author.pk, thread)
+    if escalated_from is not None:  # the original and its chain now show where it went
+        pagecache.touch_thread(escalated_from, chain=True)
     _mention(post=post, thread=thread, actor=author, users=mentioned)
     audit_log(actor=author, action="forum.thread_create", target=thread, case_code=case_code)
     return thread
@@ -353,6 +361,7 @@ def _thread_refresh(thread: Thread) -> None:
         last_visible_number=thread.last_visible_number,
         last_post_at=thread.last_post_at,
     )
+    pagecache.touch_thread(thread)
 
 
 def _lock_thread(thread: Thread) -> Thread:
@@ -396,6 +405,7 @@ def post_create(*, thread: Thread, author, body: str, client_token: str = "") ->
     )
     thread.last_post_number = thread.last_visible_number = number
     thread.posts_count, thread.last_post_at = locked.posts_count + 1, post.created_at
+    pagecache.touch_thread(thread)
     _watch(user=author, thread=thread, read_upto=number)
     notified = {u.pk for u in _mention(post=post, thread=thread, actor=author, users=mentioned)}
     watchers = _watchers(thread, exclude=notified | {author.pk})
@@ -424,6 +434,7 @@ def thread_post_system(*, thread: Thread, event: dict) -> Post:
         posts_count=locked.posts_count + 1,
         last_post_at=post.created_at,
     )
+    pagecache.touch_thread(locked)
     watchers = _watchers(locked)
     if watchers:
         _notify(
@@ -469,6 +480,7 @@ def post_edit(*, post: Post, editor, body: str) -> Post:
     already = set(Mention.objects.filter(post=post).values_list("user_id", flat=True))
     post.body, post.body_html, post.edited_at = body, html, timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
+    pagecache.touch_thread(post.thread, chain=post.number == 1)  # an opening post is quoted up the chain
     _mention(post=post, thread=post.thread, actor=editor, users=[u for u in mentioned if u.pk not in already])
     return post
 
@@ -497,6 +509,7 @@ def post_delete(*, post: Post, actor, privacy: bool = False) -> Post:
         raise Conflict(_("The opening post of a thread with replies can only be deleted by a facilitator."))
     post.deleted_at, post.deleted_by = timezone.now(), actor
     post.save(update_fields=["deleted_at", "deleted_by"])
+    pagecache.touch_thread(post.thread, chain=post.number == 1)
     audit_log(actor=actor, action="forum.post_delete", target=post, case_code=post.thread.case_code)
     if privacy:
         _post_purge(post=post, actor=actor)
@@ -536,6 +549,7 @@ def post_hide(*, post: Post, actor, reason: str, privacy: bool = False) -> Post:
     if post.hidden_at is None:
         post.hidden_at, post.hidden_by, post.hidden_reason = timezone.now(), actor, reason
         post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+        pagecache.touch_thread(post.thread, chain=post.number == 1)
         if post.author_id:
             _notify(
                 recipients=[post.author],
@@ -569,6 +583,7 @@ def post_unhide(*, post: Post, actor) -> Post:
     locked = _lock_thread(post.thread)
     post.hidden_at, post.hidden_by, post.hidden_reason = None, None, ""
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    pagecache.touch_thread(post.thread, chain=post.number == 1)
     audit_log(actor=actor, action="forum.post_unhide", target=post, case_code=post.thread.case_code)
     _thread_refresh(locked)
     return post
@@ -634,6 +649,7 @@ def _post_purge(*, post: Post, actor) -> None:
     post.purged_at, post.purged_by = timezone.now(), actor
     post.save(update_fields=["body", "body_html", "purged_at", "purged_by"])
     quotes = _scrub_quotes(post=post, texts=texts)
+    pagecache.touch_thread(post.thread, chain=post.number == 1)
     audit_log(
         actor=actor,
         action="forum.post_purge",
@@ -663,6 +679,7 @@ def post_revision_redact(*, post: Post, revision_id: int, actor) -> PostRevision
     revision.save(update_fields=["body", "redacted_at", "redacted_by"])
     _scrub_quotes(post=post, texts=[text])
     _remaining_mentions(post)
+    pagecache.touch_thread(post.thread)
     audit_log(
         actor=actor,
         action="forum.revision_redact",
@@ -697,6 +714,7 @@ def thread_set_state(
         fields.append("pinned")
     if fields:
         thread.save(update_fields=fields)
+        pagecache.touch_thread(thread)
         audit_log(actor=actor, action="forum.thread_state", target=thread, fields=fields)
     return thread
 
@@ -709,6 +727,7 @@ def thread_resolve(*, thread: Thread, actor, resolved: bool = True) -> Thread:
     elif not resolved:
         thread.resolved_at, thread.resolved_by = None, None
     thread.save(update_fields=["resolved_at", "resolved_by"])
+    pagecache.touch_thread(thread, chain=True)  # the thread it came from shows whether it is resolved
     audit_log(
         actor=actor, action="forum.thread_resolve" if resolved else "forum.thread_reopen", target=thread
     )
@@ -727,6 +746,7 @@ def thread_move(*, thread: Thread, actor, area_code: str) -> Thread:
     thread.forum = target
     thread.save(update_fields=["forum"])
     PostFlag.objects.filter(post__thread=thread).update(forum=target)
+    pagecache.touch_thread(thread, chain=True, forum_ids=[source.pk])
     audit_log(
         actor=actor,
         action="forum.thread_move",
@@ -842,6 +862,7 @@ def thread_link_case(*, thread: Thread, actor, code: str) -> Thread:
         if t.kind != ThreadKind.ANNOUNCEMENT:
             t.kind = ThreadKind.CASE
         t.save(update_fields=["case_code", "kind"])
+        pagecache.touch_thread(t)
         audit_log(actor=actor, action="forum.thread_link_case", target=t, case_code=code)
     thread.refresh_from_db(fields=["case_code", "kind"])
     return thread
@@ -861,6 +882,7 @@ def thread_unlink_case(*, thread: Thread, actor) -> Thread:
         if t.kind == ThreadKind.CASE:
             t.kind = ThreadKind.DISCUSSION
         t.save(update_fields=["case_code", "kind"])
+        pagecache.touch_thread(t)
         audit_log(actor=actor, action="forum.thread_unlink_case", target=t, case_code=code)
     thread.refresh_from_db(fields=["case_code", "kind"])
     return thread
@@ -882,9 +904,11 @@ def thread_mark_read(*, user, thread: Thread, upto: int, state: ThreadUser | Non
             ThreadUser.objects.filter(user=user, thread=thread, last_read_number__lt=upto).update(
                 last_read_number=upto
             )
+        pagecache.touch_reader(user.pk, thread)
     elif state.last_read_number < upto:
         ThreadUser.objects.filter(pk=state.pk, last_read_number__lt=upto).update(last_read_number=upto)
         state.last_read_number = upto
+        pagecache.touch_reader(user.pk, thread)
 
 
 def thread_set_level(*, user, thread: Thread, level: str) -> ThreadUser:
@@ -892,4 +916,5 @@ def thread_set_level(*, user, thread: Thread, level: str) -> ThreadUser:
     if level not in WatchLevel.values:
         raise _invalid("level", _("Choose watching, normal or muted."))
     tu, _created = ThreadUser.objects.update_or_create(user=user, thread=thread, defaults={"level": level})
+    pagecache.touch_reader(user.pk, thread)
     return tu

@@ -9,12 +9,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.core import pagecache
 from portal.core.errors import Conflict, Forbidden, InvalidInput
 
+from . import pagecache as deps
 from . import selectors, services
 from .forms import (
     CaseLinkForm,
@@ -77,27 +81,83 @@ def my_forums(request):
     )
 
 
+# --- the hot pages, cached per viewer (portal/core/pagecache.py; what they depend on: forums/pagecache.py) ------
+
+
+def _cache_marks() -> dict:
+    """Context that puts placeholders where the per-request parts go (filled in by pagecache.finish)."""
+    return {"csrf_token": pagecache.MARKS.CSRF, "messages": (), "page_cache_bell": pagecache.MARKS.BELL}
+
+
+def _cached(request) -> bool:
+    return pagecache.enabled() and not pagecache.has_messages(request)
+
+
+_FORUM_IDS: dict[str, tuple[int, bool]] = {}  # area code -> (forum id, shows overdue referrals): never change
+
+
+def _forum_deps(request, forum_id: int, referrals: bool) -> list[str]:
+    uid = request.user.pk
+    keys = [
+        deps.forum_key(forum_id),
+        deps.person_key(uid),
+        deps.NAMES,
+        deps.forum_read_key(uid, forum_id),
+        deps.MEETINGS,
+    ]
+    return [*keys, deps.REFERRALS] if referrals else keys
+
+
+def _forum_id(code: str) -> tuple[int, bool] | None:
+    known = _FORUM_IDS.get(code)
+    if known is None:
+        from portal.areas.models import Level
+
+        from .models import Forum
+
+        row = Forum.objects.filter(area__code=code).values_list("pk", "area__level").first()
+        if row is None:
+            return None
+        known = _FORUM_IDS[code] = (row[0], row[1] == Level.DISTRICT)
+    return known
+
+
 @login_required
 def forum_detail(request, code):
+    known = _forum_id(code) if _cached(request) and selectors.AREA_CODE_RE.match(code) else None
+    if known is None:  # not cached, or a forum not made yet (forum_get makes it for those entitled to it)
+        forum = selectors.forum_get(user=request.user, code=code)
+        return render(request, "forums/forum.html", _forum_context(request, forum))
+    # The tokens are read before the data, so a page is never stored under tokens newer than what it shows.
+    key = pagecache.page_key("forum", request.user.pk, get_language(), request.get_full_path())
+    entry, versions = pagecache.fetch(key, _forum_deps(request, *known))
+    if entry is not None and entry["meta"] == {"forum": known[0]}:
+        return pagecache.finish(request, entry["html"])
     forum = selectors.forum_get(user=request.user, code=code)
+    context = _forum_context(request, forum)
+    html = render_to_string("forums/forum.html", {**context, **_cache_marks()}, request=request)
+    if forum.pk == known[0]:
+        pagecache.store(key, versions, html, meta={"forum": forum.pk})
+    else:
+        _FORUM_IDS.pop(code, None)
+    return pagecache.finish(request, html)
+
+
+def _forum_context(request, forum) -> dict:
     perms = forum_perms(user=request.user, forum=forum)
     page = Paginator(
         selectors.forum_threads(user=request.user, forum=forum), selectors.THREADS_PER_PAGE
     ).get_page(request.GET.get("page"))
     selectors.mark_unread(page.object_list, cutoff=selectors.forum_cutoff(user=request.user, forum=forum))
-    return render(
-        request,
-        "forums/forum.html",
-        {
-            "forum": forum,
-            "page": page,
-            "attention": selectors.forum_needs_attention(forum=forum),
-            "can_post": POST in perms,
-            "can_moderate": MODERATE in perms,
-            "T": _prefix("forums:thread"),
-            "new_label": _("New"),
-        },
-    )
+    return {
+        "forum": forum,
+        "page": page,
+        "attention": selectors.forum_needs_attention(forum=forum),
+        "can_post": POST in perms,
+        "can_moderate": MODERATE in perms,
+        "T": _prefix("forums:thread"),
+        "new_label": _("New"),
+    }
 
 
 @login_required
@@ -145,9 +205,48 @@ def thread_new(request, code):
     )
 
 
+def _thread_deps(request, pk) -> list[str]:
+    uid = request.user.pk
+    return [
+        deps.thread_key(pk),
+        deps.person_key(uid),
+        deps.NAMES,
+        deps.read_key(uid, pk),
+        deps.reads_key(uid),
+    ]
+
+
+def _case_still(request, meta) -> bool:
+    """A case thread's link depends on who may see the case now (referrals): checked again on every hit."""
+    if not meta.get("case_code"):
+        return True
+    from types import SimpleNamespace
+
+    now = selectors.case_link(user=request.user, thread=SimpleNamespace(case_code=meta["case_code"]))
+    return now == meta["case"]
+
+
 @login_required
 def thread_detail(request, pk):
-    thread = selectors.thread_get(user=request.user, pk=pk)
+    if not _cached(request):
+        context, _moved = _thread_context(request, pk)
+        return render(request, "forums/thread.html", context)
+    key = pagecache.page_key("thread", request.user.pk, get_language(), request.get_full_path())
+    entry, versions = pagecache.fetch(key, _thread_deps(request, pk))
+    if entry is not None and _case_still(request, entry["meta"]):
+        return pagecache.finish(request, entry["html"])
+    context, moved = _thread_context(request, pk, once=pagecache.MARKS.ONCE)
+    html = render_to_string("forums/thread.html", {**context, **_cache_marks()}, request=request)
+    if not moved:  # a view that moved the marker shows "new" marks the next view will not: never stored
+        thread = context["thread"]
+        meta = {"case_code": thread.case_code, "case": context["case"]}
+        pagecache.store(key, versions, html, meta=meta)
+    return pagecache.finish(request, html)
+
+
+def _thread_context(request, pk, once=None) -> tuple[dict, bool]:
+    """The thread page's context, and whether this view moved the reader's marker."""
+    thread = selectors.thread_page_get(user=request.user, pk=pk)
     perms = forum_perms(user=request.user, forum=thread.forum)
     last_page = selectors.page_of(thread.last_post_number)
     number = _page_number(request, last_page)
@@ -159,7 +258,9 @@ def thread_detail(request, pk):
     for post in posts:
         post.is_new = post.is_visible and post.number > read_before and post.created_at > cutoff
         post.history_visible = post.edited_at and (moderate or post.author_id == request.user.pk)
+    moved = False
     if posts:
+        moved = state is None or state.last_read_number < posts[-1].number
         services.thread_mark_read(user=request.user, thread=thread, upto=posts[-1].number, state=state)
     origin_visible = bool(
         thread.escalated_from and VIEW in forum_perms(user=request.user, forum=thread.escalated_from.forum)
@@ -168,35 +269,34 @@ def thread_detail(request, pk):
     target_visible = bool(target and VIEW in forum_perms(user=request.user, forum=target.forum))
     can_post = POST in perms and (not thread.locked or MODERATE in perms)
     case = selectors.case_link(user=request.user, thread=thread)
-    return render(
-        request,
-        "forums/thread.html",
-        {
-            "origin": selectors.escalation_origin(thread=thread),
-            "case": case,
-            "case_form": CaseLinkForm()
-            if (case is None or case["can_change"])
-            and selectors.may_link_case(user=request.user, forum=thread.forum)
-            else None,
-            "thread": thread,
-            "forum": thread.forum,
-            "posts": posts,
-            "page": {"number": number, "last": last_page, "range": range(1, last_page + 1)},
-            "can_post": can_post,
-            "can_moderate": MODERATE in perms,
-            "level": state.level if state else WatchLevel.NORMAL,
-            "levels": WatchLevel.choices,
-            "reply_form": ReplyForm() if can_post else None,
-            "origin_visible": origin_visible,
-            "target": target,
-            "target_visible": target_visible,
-            "user_id": request.user.pk,
-            "P": _prefix("forums:post_edit"),
-            "U": _prefix("forums:person"),
-            "reply_url": reverse("forums:reply", args=[thread.pk]),
-            "people_url": reverse("forums:people", args=[thread.forum.area.code]),
-        },
-    )
+    context = {
+        "origin": selectors.escalation_origin(thread=thread),
+        "case": case,
+        "case_form": CaseLinkForm()
+        if (case is None or case["can_change"])
+        and selectors.may_link_case(user=request.user, forum=thread.forum)
+        else None,
+        "thread": thread,
+        "forum": thread.forum,
+        "posts": posts,
+        "page": {"number": number, "last": last_page, "range": range(1, last_page + 1)},
+        "can_post": can_post,
+        "can_moderate": MODERATE in perms,
+        "level": state.level if state else WatchLevel.NORMAL,
+        "levels": WatchLevel.choices,
+        "reply_form": (ReplyForm(initial={"once_token": once}) if once else ReplyForm())
+        if can_post
+        else None,
+        "origin_visible": origin_visible,
+        "target": target,
+        "target_visible": target_visible,
+        "user_id": request.user.pk,
+        "P": _prefix("forums:post_edit"),
+        "U": _prefix("forums:person"),
+        "reply_url": reverse("forums:reply", args=[thread.pk]),
+        "people_url": reverse("forums:people", args=[thread.forum.area.code]),
+    }
+    return context, moved
 
 
 @login_required

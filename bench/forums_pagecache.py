@@ -1,0 +1,146 @@
+"""The forum pages' cache, measured in process: CPU per request of the thread page and the forum page on a cache
+hit, on a miss (the page's version bumped before each request: what the first view after a change pays) and with
+the cache off, next to the bench's trivial view (/bench/baseline/) through the same client, middleware, session
+and user. The ratio is trivial CPU / page CPU: the throughput ratio a CPU-bound worker would reach.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> REDIS_URL=redis://127.0.0.1:6379/<n> \\
+        .venv/bin/python bench/forums_pagecache.py [--requests 200] [--profile]
+
+Needs the load data of `generate_load_data` (any scale) in that database. Figures go to docs/PERFORMANCE.md
+("Forums: hot pages")."""
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.bench")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from bench.loadgen.models import LoadRun  # noqa: E402
+from forums import pagecache as deps  # noqa: E402
+from forums.models import Forum, Thread  # noqa: E402
+from portal.core.pagecache import bump_now  # noqa: E402
+
+CATEGORIES = [
+    ("templates", ("django/template/", "templatetags")),
+    ("SQL compilation", ("django/db/models/sql/", "django/db/models/query", "django/db/models/expressions")),
+    ("database driver", ("psycopg", "sqlite3", "django/db/backends")),
+    ("cache", ("django/core/cache", "redis")),
+    ("middleware, session, auth", ("django/contrib/sessions", "django/contrib/auth", "middleware")),
+    ("forums view and selectors", ("forums/",)),
+]
+
+
+def cpu_per_request(client, url, n, before=None) -> tuple[float, int]:
+    samples = []
+    for _ in range(n):
+        if before:
+            before()
+        start = time.process_time()
+        response = client.get(url)
+        samples.append(time.process_time() - start)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(samples) * 1000, response.status_code
+
+
+def queries(client, url, before=None) -> int:
+    if before:
+        before()
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    return len(ctx.captured_queries)
+
+
+def profile(client, url, n, before=None) -> dict:
+    prof = cProfile.Profile()
+    for _ in range(n):
+        if before:
+            before()
+        prof.enable()
+        client.get(url)
+        prof.disable()
+    stats = pstats.Stats(prof, stream=io.StringIO())
+    total = sum(v[2] for v in stats.stats.values())  # tottime
+    shares = dict.fromkeys([c for c, _ in CATEGORIES] + ["other"], 0.0)
+    for (filename, _line, _func), value in stats.stats.items():
+        for category, needles in CATEGORIES:
+            if any(needle in filename for needle in needles):
+                shares[category] += value[2]
+                break
+        else:
+            shares["other"] += value[2]
+    return {k: round(100 * v / total, 1) for k, v in shares.items()}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--requests", type=int, default=200)
+    p.add_argument("--profile", action="store_true")
+    a = p.parse_args()
+    run = LoadRun.objects.order_by("-pk").first()
+    info = run.info
+    user = get_user_model().objects.get(username=info["member"])
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    thread = Thread.objects.get(pk=info["thread"])
+    forum = Forum.objects.select_related("area").get(area__code=info["forum"])
+    urls = {
+        "baseline": reverse("bench_baseline"),
+        "thread": reverse("forums:thread", args=[thread.pk]),
+        "forum": reverse("forums:forum", args=[forum.area.code]),
+    }
+    bumps = {"thread": lambda: bump_now(deps.thread_key(thread.pk)), "forum": lambda: bump_now(deps.forum_key(forum.pk))}
+    for url in urls.values():  # warm: the marker moved, caches and content types loaded
+        for _ in range(3):
+            client.get(url)
+    n = a.requests
+    out = {"scale": run.scale, "requests": n, "database": connection.vendor, "cache": settings.CACHES["default"]["BACKEND"]}
+    base, _ = cpu_per_request(client, urls["baseline"], n)
+    out["baseline_ms"] = round(base, 2)
+    for page in ("thread", "forum"):
+        url = urls[page]
+        hit, _ = cpu_per_request(client, url, n)
+        miss, _ = cpu_per_request(client, url, n, before=bumps[page])
+        settings.PELITA_PAGE_CACHE = False
+        off, _ = cpu_per_request(client, url, n)
+        q_off = queries(client, url)
+        settings.PELITA_PAGE_CACHE = True
+        client.get(url)
+        out[page] = {
+            "hit_ms": round(hit, 2),
+            "miss_ms": round(miss, 2),
+            "off_ms": round(off, 2),
+            "hit_ratio": round(base / hit, 3),
+            "miss_ratio": round(base / miss, 3),
+            "off_ratio": round(base / off, 3),
+            "queries_hit": queries(client, url),
+            "queries_miss": queries(client, url, before=bumps[page]),
+            "queries_off": q_off,
+        }
+        if a.profile:
+            out[page]["profile_miss"] = profile(client, url, max(n // 4, 20), before=bumps[page])
+            out[page]["profile_hit"] = profile(client, url, max(n // 4, 20))
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+"""A whole-page cache per viewer, checked against versions kept in the cache (Redis with REDIS_URL, the
+local-memory cache on the embedded default).
+
+A product names what a page shows with *version keys* ("pc:t:42": thread 42; "pc:u:7": person 7's rights). Every
+write that changes what a page shows calls `bump(key, ...)`, which gives each key a new random token at once and
+again after the transaction commits (a reader who read the token between the two renders committed data only
+after the second one: nothing stale is ever stored under the newest token). A page is stored under a stable key
+(the viewer, the language, the path) with the tokens it was rendered against; a view asks `fetch(page_key, deps)`,
+one `get_many` round trip for the page and its tokens, and gets the page back only when every token still
+matches. A token missing from the cache (evicted, never made) is made afresh, so the page misses: a lost token
+can never revive an old page.
+
+Per-request parts are never stored: the view renders with `MARKS` in their place (the CSRF token, each form's
+one-time token, the header's bell) and `finish()` fills them in for each response. Pages with a queued flash
+message are not served from or stored in the cache (`has_messages`). Never cache a page carrying a child's
+identity (the products' tests assert it of their cached pages).
+
+Public API: `MARKS`, `bump`, `bump_now`, `fetch`, `store`, `finish`, `has_messages`, `page_key`, `enabled`."""
+
+import hashlib
+import logging
+import re
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+logger = logging.getLogger("pelita.pagecache")
+
+PAGE_TTL = getattr(settings, "PELITA_PAGE_CACHE_SECONDS", 300)
+VERSION_TTL = 60 * 60 * 24
+_SECRET = hashlib.sha256(f"pelita-pagecache:{settings.SECRET_KEY}".encode()).hexdigest()[:20]
+
+
+class MARKS:
+    """Placeholders written into a cached page instead of per-request parts (unguessable: derived from the
+    secret key, so a post's text cannot contain one on purpose)."""
+
+    CSRF = f"pcsrf{_SECRET}"
+    ONCE = f"ponce{_SECRET}"
+    BELL = f"<!--pbell{_SECRET}-->"
+
+
+def enabled() -> bool:
+    return getattr(settings, "PELITA_PAGE_CACHE", True)
+
+
+def _token() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def bump_now(*keys: str) -> None:
+    keys = [k for k in keys if k]
+    if not keys:
+        return
+    try:
+        cache.set_many({k: _token() for k in keys}, VERSION_TTL)
+    except Exception:  # a cache outage: pages cannot be served from it either (fetch fails the same way)
+        logger.warning("pagecache: could not bump %s", keys, exc_info=True)
+
+
+def bump(*keys: str) -> None:
+    """New tokens for `keys` now and again once the current transaction commits (at once outside one)."""
+    keys = tuple(k for k in keys if k)
+    if not keys:
+        return
+    bump_now(*keys)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: bump_now(*keys))
+
+
+def page_key(*parts) -> str:
+    raw = "|".join(str(p) for p in parts)
+    return "pc:page:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def fetch(key: str, deps: list[str]) -> tuple[dict | None, dict]:
+    """(the stored entry {"html", "meta"} or None, the current tokens of `deps`) in one round trip."""
+    try:
+        got = cache.get_many([key, *deps])
+    except Exception:
+        logger.warning("pagecache: cache unavailable", exc_info=True)
+        return None, {}
+    versions = {d: got.get(d) for d in deps}
+    missing = [d for d, v in versions.items() if v is None]
+    if missing:
+        fresh = {d: _token() for d in missing}
+        try:
+            for d, v in fresh.items():
+                if not cache.add(d, v, VERSION_TTL):  # someone made it meanwhile: theirs stands
+                    v = cache.get(d)
+                versions[d] = v
+        except Exception:
+            logger.warning("pagecache: cache unavailable", exc_info=True)
+            return None, {}
+        return None, versions
+    entry = got.get(key)
+    if entry and entry.get("v") == versions:
+        return entry, versions
+    return None, versions
+
+
+def store(key: str, versions: dict, html: str, meta=None) -> None:
+    """Keep a page with the tokens it was rendered against (`meta`: what the view checks again on a hit)."""
+    if not versions or any(v is None for v in versions.values()):
+        return
+    try:
+        cache.set(key, {"v": versions, "html": html, "meta": meta}, PAGE_TTL)
+    except Exception:
+        logger.warning("pagecache: could not store a page", exc_info=True)
+
+
+def has_messages(request) -> bool:
+    """A flash message waits for this request (shown once: such a page is rendered afresh, never cached)."""
+    storage = getattr(request, "_messages", None)
+    if storage is None:
+        return False
+    try:
+        return len(storage) > 0
+    except Exception:
+        return True
+
+
+def _bell(request) -> str:
+    from django.template.loader import render_to_string
+
+    return render_to_string("includes/bell.html", request=request)
+
+
+def finish(request, html: str):
+    """The response for a page rendered with MARKS: this request's CSRF token, a fresh one-time token per form
+    and the viewer's bell filled in."""
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    from .idempotency import new_token
+
+    html = html.replace(MARKS.CSRF, get_token(request))
+    if MARKS.ONCE in html:
+        html = re.sub(re.escape(MARKS.ONCE), lambda _m: new_token(), html)
+    if MARKS.BELL in html:
+        html = html.replace(MARKS.BELL, _bell(request))
+    return HttpResponse(html)
