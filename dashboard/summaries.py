@@ -221,6 +221,11 @@ def _month_rows(month: dt.date, *, calendar: dict, cutoff: dt.date) -> Counter:
 FIELDS = ("node", "parent", "grain", "period", "kind", "service_id", "agency_id", "status", "key", "text")
 
 
+def _layout(item):
+    values = item[0]
+    return (values[0], values[2], values[4], values[3])
+
+
 def _write(rows: Counter) -> None:
     if connection.vendor == "postgresql":  # COPY: a national rebuild writes millions of rows
         columns = ", ".join([*FIELDS, "n"])
@@ -228,7 +233,8 @@ def _write(rows: Counter) -> None:
             connection.cursor() as cursor,
             cursor.copy(f"COPY {Summary._meta.db_table} ({columns}) FROM STDIN") as copy,
         ):
-            for values, n in rows.items():
+            # Sorted by node, grain and kind, so that a dashboard's rows of a month share a few pages.
+            for values, n in sorted(rows.items(), key=_layout):
                 copy.write_row((*values, n))
         return
     batch = []
@@ -252,6 +258,9 @@ def _rebuild(months, *, state: SummaryState, now) -> None:
     for month in sorted(months):
         Summary.objects.filter(period__gte=month, period__lt=next_month(month)).delete()
         _write(_month_rows(month, calendar=calendar, cutoff=cutoff))
+    if connection.vendor == "postgresql" and len(months) > 1:
+        with connection.cursor() as cursor:  # fresh statistics, or the planner guesses one row
+            cursor.execute(f"ANALYZE {Summary._meta.db_table}")
     state.version = F("version") + 1
     state.cutoff = max(cutoff, state.cutoff) if state.cutoff else cutoff
     state.built_at = now
