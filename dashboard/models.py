@@ -1,6 +1,6 @@
 """The dashboard owns a calendar of WITA days with a running count of working days (working days between two
 dates are a subtraction), and the precomputed summaries every figure of the coordinators' dashboard is read
-from (Summary, kept fresh through DirtyMonth and SummaryState: see dashboard/summaries.py)."""
+from (Summary, kept fresh through StaleDay and SummaryState: see dashboard/summaries.py)."""
 
 from django.db import models
 
@@ -66,22 +66,22 @@ class Summary(models.Model):
         return f"{self.node} {self.grain}{self.period} {self.kind} {self.n}"
 
 
-class DirtyMonth(models.Model):
-    """A WITA month whose summaries a write has made stale: written in the writer's own transaction (signals in
+class StaleDay(models.Model):
+    """A WITA day whose summaries a write has made stale: written in the writer's own transaction (signals in
     dashboard/summaries.py), consumed by summaries_refresh()."""
 
-    month = models.DateField()
+    day = models.DateField()
 
     class Meta:
-        verbose_name = "stale dashboard month"
+        verbose_name = "stale dashboard day"
 
     def __str__(self):
-        return str(self.month)
+        return str(self.day)
 
 
 class SummaryState(models.Model):
     """One row: `version` moves whenever the summaries change (it keys the dashboard cache); `cutoff` is the
-    latest WITA date a month was rebuilt on (deadline buckets before it were collapsed into "past")."""
+    latest WITA date a day was rebuilt on (deadline buckets before it were collapsed into "past")."""
 
     version = models.PositiveIntegerField(default=0)
     cutoff = models.DateField(null=True)

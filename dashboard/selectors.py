@@ -512,7 +512,11 @@ def indicators(*, area: Area, filters: Filters = Filters(), now=None) -> dict:
         ref_q &= Q(service_id=filters.service.pk)
     if filters.agency:
         ref_q &= Q(agency_id=filters.agency.pk)
-    nodes = Q(node=area.code) | Q(parent=area.code) if children else Q(node=area.code)
+    # The area's own rows for every figure; its children's only for the breakdown (cases and referrals).
+    ref_kind = Q(kind=Kind.REFERRAL) & ref_q
+    nodes = Q(node=area.code) & (Q(kind__in=[Kind.CASE, Kind.NEED]) | ref_kind)
+    if children:
+        nodes |= Q(parent=area.code, kind=Kind.CASE) | (Q(parent=area.code) & ref_kind)
     rows = Summary.objects.filter(period).order_by()
 
     def sum_n(qs):
@@ -525,7 +529,6 @@ def indicators(*, area: Area, filters: Filters = Filters(), now=None) -> dict:
     overdue_key = Q(key=-1) | Q(key__gt=0, key__lt=today.toordinal())
     counts = sum_n(
         rows.filter(nodes)
-        .filter(Q(kind__in=[Kind.CASE, Kind.NEED]) | (Q(kind=Kind.REFERRAL) & ref_q))
         .values("node", "kind", "service_id", "status")
         .annotate(total=Sum("n"), late=Sum(Case(When(overdue_key, then="n"), default=0)))
     )

@@ -3,14 +3,16 @@ and month (models.Summary), so that any area's dashboard over any period is a fe
 scans of the cases and referrals (docs/PERFORMANCE.md, "Dashboard").
 
 How they stay fresh:
-- every write through the models (the services' save()/delete(), needs.set()) marks its WITA month stale in
-  DirtyMonth, inside the writer's own transaction (the receivers below: one INSERT, no read);
-- summaries_refresh() rebuilds the stale months from the source tables (a month is one indexed range of
-  cases and referrals) under a lock on SummaryState, then bumps its version. The dashboard calls it before it
-  answers (so what it shows is never older than the last committed write), and `manage.py
-  dashboard_summaries` does the same from cron every few minutes, so that readers rarely pay for it;
+- every write through the models (the services' save()/delete(), needs.set()) marks its WITA day stale in
+  StaleDay, inside the writer's own transaction (the receivers below: one INSERT, no read);
+- summaries_refresh() rebuilds the stale days from the source tables (a day is one indexed range of cases and
+  referrals) and sums their months again from the day rows, under a lock on SummaryState, then bumps its
+  version. The dashboard calls it before it answers (so what it shows is never older than the last committed
+  write; a reader that finds another refresh running answers at once), and `manage.py dashboard_summaries`
+  does the same from cron every few minutes, so that readers rarely pay for it;
 - writes that bypass the models (queryset.update(), bulk_create(): bulk loads, the demo, the bench) are not
-  seen: run `manage.py dashboard_summaries --rebuild` after them (the demo seeder does it).
+  seen: run `manage.py dashboard_summaries --rebuild` after them (the demo seeder does it). The full rebuild
+  goes month by month from the source, both grains at once.
 
 Rows per fact: one per node of the area's lineage (province, kabupaten, kecamatan, desa, dusun) and grain
 (day, month). "Overdue now" depends on the clock: a referral still open keeps the WITA date of the deadline
@@ -31,7 +33,7 @@ from portal.areas.models import ancestor_codes
 from portal.core.workdays import WITA, start_of_day
 from referrals.models import ChildCase, Referral, Status
 
-from .models import CalendarDay, DirtyMonth, Grain, Kind, Summary, SummaryState
+from .models import CalendarDay, Grain, Kind, StaleDay, Summary, SummaryState
 
 logger = logging.getLogger("pelita.dashboard")
 
@@ -72,30 +74,30 @@ def deadline_key(status: str, due_at, completion_due_at, *, cutoff: dt.date) -> 
     return -1 if day < cutoff else day.toordinal()
 
 
-# --- marking months stale (in the writer's transaction) ---------------------------------------------------
+# --- marking days stale (in the writer's transaction) -----------------------------------------------------
 
 
-def mark_months(months) -> None:
-    months = {m for m in months if m is not None}
-    if months:
-        DirtyMonth.objects.bulk_create([DirtyMonth(month=m) for m in sorted(months)])
+def mark_days(days) -> None:
+    days = {d for d in days if d is not None}
+    if days:
+        StaleDay.objects.bulk_create([StaleDay(day=d) for d in sorted(days)])
 
 
-def _month_of_stamp(value):
-    return month_of(local_date(value)) if value else None
+def _day_of_stamp(value):
+    return local_date(value) if value else None
 
 
 def _remember(sender, instance, **kwargs):
-    # The month the row counted in when it was loaded: a save that moves it marks both months.
+    # The day the row counted in when it was loaded: a save that moves it marks both days.
     stamp = instance.__dict__.get("sent_at" if sender is Referral else "created_at")
-    instance._dashboard_month = _month_of_stamp(stamp)
+    instance._dashboard_day = _day_of_stamp(stamp)
 
 
 def _referral_saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    mark_months({getattr(instance, "_dashboard_month", None), _month_of_stamp(instance.sent_at)})
-    instance._dashboard_month = _month_of_stamp(instance.sent_at)
+    mark_days({getattr(instance, "_dashboard_day", None), _day_of_stamp(instance.sent_at)})
+    instance._dashboard_day = _day_of_stamp(instance.sent_at)
 
 
 def _case_saved(sender, instance, raw=False, **kwargs):
@@ -105,32 +107,32 @@ def _case_saved(sender, instance, raw=False, **kwargs):
     sent = Referral.objects.filter(case_id=instance.pk, sent_at__isnull=False).values_list(
         "sent_at", flat=True
     )
-    mark_months(
+    mark_days(
         {
-            getattr(instance, "_dashboard_month", None),
-            _month_of_stamp(instance.created_at),
-            *(_month_of_stamp(s) for s in sent),
+            getattr(instance, "_dashboard_day", None),
+            _day_of_stamp(instance.created_at),
+            *(_day_of_stamp(s) for s in sent),
         }
     )
-    instance._dashboard_month = _month_of_stamp(instance.created_at)
+    instance._dashboard_day = _day_of_stamp(instance.created_at)
 
 
 def _referral_deleted(sender, instance, **kwargs):
-    mark_months({getattr(instance, "_dashboard_month", None), _month_of_stamp(instance.sent_at)})
+    mark_days({getattr(instance, "_dashboard_day", None), _day_of_stamp(instance.sent_at)})
 
 
 def _case_deleted(sender, instance, **kwargs):
-    mark_months({getattr(instance, "_dashboard_month", None), _month_of_stamp(instance.created_at)})
+    mark_days({getattr(instance, "_dashboard_day", None), _day_of_stamp(instance.created_at)})
 
 
 def _needs_changed(sender, instance, action, reverse=False, pk_set=None, **kwargs):
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     if isinstance(instance, ChildCase):
-        mark_months({_month_of_stamp(instance.created_at)})
+        mark_days({_day_of_stamp(instance.created_at)})
     else:  # service.childcase_set changed: the cases named (all of them on a clear)
         cases = ChildCase.objects.all() if pk_set is None else ChildCase.objects.filter(pk__in=pk_set)
-        mark_months({_month_of_stamp(c) for c in cases.values_list("created_at", flat=True)})
+        mark_days({_day_of_stamp(c) for c in cases.values_list("created_at", flat=True)})
 
 
 def connect() -> None:
@@ -153,15 +155,17 @@ def _working_index() -> dict:
     return dict(CalendarDay.objects.values_list("day", "working_index"))
 
 
-def _month_rows(month: dt.date, *, calendar: dict, cutoff: dt.date) -> Counter:
-    """Every summary row of one WITA month (both grains), computed from the source tables."""
-    start, end = start_of_day(month), start_of_day(next_month(month))
+def _source_rows(first: dt.date, last: dt.date, *, calendar: dict, cutoff: dt.date, months: bool) -> Counter:
+    """The summary rows of the WITA days first..last (and, with `months`, of their months, which the days must
+    then cover whole), computed from the source tables."""
+    start, end = start_of_day(first), start_of_day(last + dt.timedelta(days=1))
     rows: Counter = Counter()
 
     def add(code, day, dims, n=1):
         for node, parent in lineage(code):
             rows[(node, parent, Grain.DAY, day, *dims)] += n
-            rows[(node, parent, Grain.MONTH, month, *dims)] += n
+            if months:
+                rows[(node, parent, Grain.MONTH, day.replace(day=1), *dims)] += n
 
     cases = ChildCase.objects.filter(created_at__gte=start, created_at__lt=end).order_by()
     for code, created in cases.values_list("area__code", "created_at").iterator(chunk_size=BATCH):
@@ -221,6 +225,11 @@ def _month_rows(month: dt.date, *, calendar: dict, cutoff: dt.date) -> Counter:
 FIELDS = ("node", "parent", "grain", "period", "kind", "service_id", "agency_id", "status", "key", "text")
 
 
+def _layout(item):
+    values = item[0]
+    return (values[0], values[2], values[4], values[3])
+
+
 def _write(rows: Counter) -> None:
     if connection.vendor == "postgresql":  # COPY: a national rebuild writes millions of rows
         columns = ", ".join([*FIELDS, "n"])
@@ -228,7 +237,8 @@ def _write(rows: Counter) -> None:
             connection.cursor() as cursor,
             cursor.copy(f"COPY {Summary._meta.db_table} ({columns}) FROM STDIN") as copy,
         ):
-            for values, n in rows.items():
+            # Sorted by node, grain and kind, so that a dashboard's rows of a month share a few pages.
+            for values, n in sorted(rows.items(), key=_layout):
                 copy.write_row((*values, n))
         return
     batch = []
@@ -241,17 +251,15 @@ def _write(rows: Counter) -> None:
         Summary.objects.bulk_create(batch)
 
 
-def _state_locked() -> SummaryState:
+def _state_locked(*, wait: bool = True) -> SummaryState | None:
     SummaryState.objects.get_or_create(pk=1)
-    return SummaryState.objects.select_for_update().get(pk=1)
+    return SummaryState.objects.select_for_update(skip_locked=not wait).filter(pk=1).first()
 
 
-def _rebuild(months, *, state: SummaryState, now) -> None:
-    cutoff = timezone.localtime(now, WITA).date()
-    calendar = _working_index()
-    for month in sorted(months):
-        Summary.objects.filter(period__gte=month, period__lt=next_month(month)).delete()
-        _write(_month_rows(month, calendar=calendar, cutoff=cutoff))
+def _finish(state: SummaryState, *, now, cutoff: dt.date, analyze: bool) -> None:
+    if analyze and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # fresh statistics, or the planner guesses one row
+            cursor.execute(f"ANALYZE {Summary._meta.db_table}")
     state.version = F("version") + 1
     state.cutoff = max(cutoff, state.cutoff) if state.cutoff else cutoff
     state.built_at = now
@@ -259,21 +267,56 @@ def _rebuild(months, *, state: SummaryState, now) -> None:
     state.refresh_from_db()
 
 
-def summaries_refresh(*, now=None) -> int:
-    """Rebuild the months marked stale; returns how many. Safe to run concurrently (one at a time)."""
+def _rebuild_months(months, *, state: SummaryState, now) -> None:
+    """Whole months from the source, both grains at once (the full rebuild)."""
+    cutoff = timezone.localtime(now, WITA).date()
+    calendar = _working_index()
+    for month in sorted(months):
+        Summary.objects.filter(period__gte=month, period__lt=next_month(month)).delete()
+        last = next_month(month) - dt.timedelta(days=1)
+        _write(_source_rows(month, last, calendar=calendar, cutoff=cutoff, months=True))
+    _finish(state, now=now, cutoff=cutoff, analyze=len(months) > 1)
+
+
+DIMS = 'node, parent, kind, service_id, agency_id, status, "key", "text"'
+
+
+def _rebuild_days(days, *, state: SummaryState, now) -> None:
+    """Stale days from the source (a day is a few hundred rows), then their months summed from the day rows
+    in the database: the cost one write leaves to the next reader."""
+    cutoff = timezone.localtime(now, WITA).date()
+    calendar = _working_index()
+    for day in sorted(days):
+        Summary.objects.filter(grain=Grain.DAY, period=day).delete()
+        _write(_source_rows(day, day, calendar=calendar, cutoff=cutoff, months=False))
+    table = Summary._meta.db_table  # constants only in the SQL text; the values are parameters
+    sql = f"INSERT INTO {table} ({DIMS}, grain, period, n) SELECT {DIMS}, %s, %s, SUM(n) FROM {table} "  # noqa: S608
+    sql += f"WHERE grain = %s AND period >= %s AND period < %s GROUP BY {DIMS} ORDER BY node, kind"
+    with connection.cursor() as cursor:
+        for month in sorted({d.replace(day=1) for d in days}):
+            Summary.objects.filter(grain=Grain.MONTH, period=month).delete()
+            cursor.execute(sql, [Grain.MONTH.value, month, Grain.DAY.value, month, next_month(month)])
+    _finish(state, now=now, cutoff=cutoff, analyze=False)
+
+
+def summaries_refresh(*, now=None, wait: bool = True) -> int:
+    """Rebuild the days marked stale; returns how many. Safe to run concurrently (one at a time); with
+    wait=False (a reader), returns at once when another refresh is running (PostgreSQL)."""
     now = now or timezone.now()
     with transaction.atomic():
-        state = _state_locked()
-        dirty = list(DirtyMonth.objects.values_list("pk", "month"))
-        if not dirty and state.built_at is not None:
+        state = _state_locked(wait=wait)
+        if state is None:
+            return 0
+        stale = list(StaleDay.objects.values_list("pk", "day"))
+        if not stale and state.built_at is not None:
             return 0
         if state.built_at is None:  # never built: everything
             return _rebuild_all(state=state, now=now)
-        months = {m for _pk, m in dirty}
-        _rebuild(months, state=state, now=now)
-        DirtyMonth.objects.filter(pk__in=[pk for pk, _m in dirty]).delete()
-    logger.info("dashboard summaries: %d month(s) rebuilt", len(months))
-    return len(months)
+        days = {d for _pk, d in stale}
+        _rebuild_days(days, state=state, now=now)
+        StaleDay.objects.filter(pk__in=[pk for pk, _d in stale]).delete()
+    logger.info("dashboard summaries: %d day(s) rebuilt", len(days))
+    return len(days)
 
 
 def _data_months() -> set[dt.date]:
@@ -293,10 +336,10 @@ def _data_months() -> set[dt.date]:
 
 
 def _rebuild_all(*, state: SummaryState, now) -> int:
-    DirtyMonth.objects.all().delete()
+    StaleDay.objects.all().delete()
     Summary.objects.all().delete()
     months = _data_months()
-    _rebuild(months, state=state, now=now)
+    _rebuild_months(months, state=state, now=now)
     return len(months)
 
 
@@ -312,8 +355,9 @@ def summaries_rebuild(*, now=None) -> int:
 
 def summaries_state(*, now=None) -> SummaryState:
     """The state of fresh summaries: one query when nothing is stale, the refresh first when something is."""
-    state = SummaryState.objects.annotate(stale=Exists(DirtyMonth.objects.all())).filter(pk=1).first()
+    state = SummaryState.objects.annotate(stale=Exists(StaleDay.objects.all())).filter(pk=1).first()
     if state is None or state.stale or state.built_at is None:
-        summaries_refresh(now=now)
+        # A reader refreshes, unless another one is at it (then it answers from the summaries as they are).
+        summaries_refresh(now=now, wait=state is None or state.built_at is None)
         state = SummaryState.objects.get(pk=1)
     return state

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from dashboard import selectors
-from dashboard.models import DirtyMonth, Summary
+from dashboard.models import StaleDay, Summary
 from dashboard.selectors import Filters, indicators, indicators_direct
 from dashboard.summaries import summaries_rebuild, summaries_refresh
 from portal.agencies.models import Agency, Service
@@ -189,9 +189,9 @@ def test_summaries_give_the_direct_figures(random_world):
     assert assert_same_everywhere(random_world["rng"], random_world["now"]) == len(AREAS) * 15
 
 
-def test_writes_through_the_models_mark_months_stale_and_the_next_read_refreshes(random_world):
+def test_writes_through_the_models_mark_days_stale_and_the_next_read_refreshes(random_world):
     rng, now = random_world["rng"], random_world["now"]
-    assert not DirtyMonth.objects.exists()
+    assert not StaleDay.objects.exists()
     # A status change, a new case with needs and referrals, a case moved to another desa, a deletion.
     open_refs = list(Referral.objects.filter(status=Status.SENT)[:5])
     for r in open_refs:
@@ -217,14 +217,14 @@ def test_writes_through_the_models_mark_months_stale_and_the_next_read_refreshes
             due_at=now - dt.timedelta(minutes=5),
         )
     Referral.objects.filter(status=Status.COMPLETED).first().delete()
-    assert DirtyMonth.objects.exists()
-    # make_random_data moved the new cases' created_at with update(): their months are stale by their save,
-    # and the moved stamp is marked here as a bulk load would be handled (a rebuild of those months).
-    from dashboard.summaries import mark_months, month_of
+    assert StaleDay.objects.exists()
+    # make_random_data moved the new cases' created_at with update(), which no signal sees: mark those days
+    # by hand, as a bulk load is followed by a rebuild.
+    from dashboard.summaries import mark_days
 
-    mark_months({month_of(timezone.localtime(c.created_at, WITA).date()) for c in new_cases})
+    mark_days({timezone.localtime(c.created_at, WITA).date() for c in new_cases})
     assert assert_same_everywhere(rng, now)
-    assert not DirtyMonth.objects.exists()
+    assert not StaleDay.objects.exists()
 
 
 def test_a_rebuild_is_idempotent_and_a_refresh_with_nothing_stale_does_nothing(random_world):
