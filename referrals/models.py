@@ -240,7 +240,7 @@ class ReferralEvent(models.Model):
     """The history of a referral: every change, who made it, when, and the note they wrote."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=16)
+    action = models.CharField(max_length=32)
     from_status = models.CharField(max_length=12, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices)
     by = models.ForeignKey(

@@ -255,3 +255,13 @@ def test_a_draft_cannot_be_sent_after_the_withdrawal(shared):
     with pytest.raises(Conflict, match="consent"):
         referral_transition(actor=world["worker"], referral_id=draft.pk, action="send")
     assert Referral.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_every_history_action_fits_its_column():
+    """SQLite does not enforce a CharField's length; PostgreSQL does (it refused consent_withdrawn once)."""
+    from referrals.models import ReferralEvent
+    from referrals.services import CONSENT_WITHDRAWN
+    from referrals.transitions import TRANSITIONS
+
+    limit = ReferralEvent._meta.get_field("action").max_length
+    assert all(len(a) <= limit for a in [*TRANSITIONS, CONSENT_WITHDRAWN, "create", "overdue"])
