@@ -82,7 +82,8 @@ def world(demo_full, token_for):
         "agency_id": referral.agency_id,
     }
     tokens = {name: token_for(users[name]) for name in ROLES if name}
-    return {"users": users, "samples": samples, "tokens": tokens}
+    renew = lambda: {name: token_for(users[name]) for name in ROLES if name}  # noqa: E731
+    return {"users": users, "samples": samples, "tokens": tokens, "renew_tokens": renew}
 
 
 def api_client(world, role) -> Client:
@@ -147,6 +148,9 @@ def test_every_api_operation_survives_hostile_input(world):
     started = time.monotonic()
     try:
         for method, template, op in hostile.operations(doc):
+            # DELETE /api/v1/auth/token revokes the token it is sent with (its contract, issue 19.5): every
+            # operation gets fresh tokens, so none runs unauthenticated after it.
+            world["tokens"] = world["renew_tokens"]()
             path_values = _path_values(template, s)
             path = hostile.fill_path(template, path_values)
             schema = hostile.body_schema(doc, op)
@@ -343,7 +347,8 @@ def _pages(world):
     return sorted(set(paths))
 
 
-_SKIP_POST = ("/accounts/logout/", "/admin/logout/")
+# Logging out (here or everywhere: that ends the role's sessions, issue 19.5) would leave the rest unchecked.
+_SKIP_POST = ("/accounts/logout/", "/accounts/logout/everywhere/", "/admin/logout/")
 # Wagtail's deliberate error page ("This is a test of the emergency broadcast system"), for checking that
 # error reporting works: a 500 is its purpose.
 _SKIP_PATHS = ("/admin/failwhale/",)
