@@ -22,7 +22,17 @@ def cms_demo(demo, settings, tmp_path):
     from cms.demo import seed
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    _clear_caches(settings)
     return seed(demo)["cms"]
+
+
+def _clear_caches(settings):
+    """Wagtail caches renditions by image id: a previous test's (rolled back, same id on SQLite) must not
+    answer for this test's image."""
+    from django.core.cache import caches
+
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture
@@ -37,11 +47,7 @@ def media_world(db, settings, tmp_path):
     from tests.factories import make_user
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    # Wagtail caches renditions by image id: a previous test's (rolled back, same id) must not answer.
-    from django.core.cache import caches
-
-    for alias in settings.CACHES:
-        caches[alias].clear()
+    _clear_caches(settings)
     editor = make_user("media_editor")
     editor.groups.add(Group.objects.get(name=EDITORS))
     moderator = make_user("media_moderator")
