@@ -455,36 +455,45 @@ def indicators_direct(*, area: Area, filters: Filters = Filters(), now=None) -> 
 # --- the same figures from the summaries (dashboard/summaries.py) ------------------------------------------
 
 
-def _summary_period_q(filters: Filters) -> Q | None:
-    """The summary rows of the period: whole months from the month rows, the days at either end from the day
-    rows. None for an empty period."""
+def _summary_periods(filters: Filters) -> list[Q]:
+    """The summary rows of the period, as disjoint pieces: whole months from the month rows, the days at either
+    end from the day rows. No piece for an empty period."""
     from .models import Grain
 
     lo, hi = filters.date_from, filters.date_to
     if lo is None and hi is None:
-        return Q(grain=Grain.MONTH)
+        return [Q(grain=Grain.MONTH)]
     if lo is not None and hi is not None and lo > hi:
-        return None
+        return []
     first_full = None if lo is None else (lo if lo.day == 1 else next_month(lo))
     if hi is None:
         last_full = None
+    elif (hi + dt.timedelta(days=1)).day == 1:
+        last_full = hi.replace(day=1)
     else:
-        last_full = (
-            hi.replace(day=1)
-            if (hi + dt.timedelta(days=1)).day == 1
-            else (hi.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-        )
+        last_full = (hi.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     if first_full is not None and last_full is not None and first_full > last_full:
-        return Q(grain=Grain.DAY, period__gte=lo, period__lte=hi)
-    q = Q(grain=Grain.MONTH)
+        return [Q(grain=Grain.DAY, period__gte=lo, period__lte=hi)]
+    months = Q(grain=Grain.MONTH)
     if first_full is not None:
-        q &= Q(period__gte=first_full)
+        months &= Q(period__gte=first_full)
     if last_full is not None:
-        q &= Q(period__lte=last_full)
+        months &= Q(period__lte=last_full)
+    pieces = [months]
     if lo is not None and lo < first_full:
-        q |= Q(grain=Grain.DAY, period__gte=lo, period__lt=first_full)
+        pieces.append(Q(grain=Grain.DAY, period__gte=lo, period__lt=first_full))
     if hi is not None and hi >= next_month(last_full):
-        q |= Q(grain=Grain.DAY, period__gte=next_month(last_full), period__lte=hi)
+        pieces.append(Q(grain=Grain.DAY, period__gte=next_month(last_full), period__lte=hi))
+    return pieces
+
+
+def _spread(branches: list[Q], pieces: list[Q]) -> Q:
+    """OR of every (rows, period piece) pair: each one an index range (node or parent, grain, kind, period),
+    where an AND of two ORs leaves PostgreSQL filtering the whole node."""
+    q = Q(pk__in=[])
+    for branch in branches:
+        for piece in pieces:
+            q |= branch & piece
     return q
 
 
@@ -504,20 +513,13 @@ def indicators(*, area: Area, filters: Filters = Filters(), now=None) -> dict:
     services = list(Service.objects.order_by("position", "slug"))
     service_by_id = {s.pk: s for s in services}
     months = _months(filters, now)
-    period = _summary_period_q(filters)
-    if period is None:
-        period = Q(pk__in=[])
+    pieces = _summary_periods(filters)
     ref_q = Q()
     if filters.service:
         ref_q &= Q(service_id=filters.service.pk)
     if filters.agency:
         ref_q &= Q(agency_id=filters.agency.pk)
-    # The area's own rows for every figure; its children's only for the breakdown (cases and referrals).
-    ref_kind = Q(kind=Kind.REFERRAL) & ref_q
-    nodes = Q(node=area.code) & (Q(kind__in=[Kind.CASE, Kind.NEED]) | ref_kind)
-    if children:
-        nodes |= Q(parent=area.code, kind=Kind.CASE) | (Q(parent=area.code) & ref_kind)
-    rows = Summary.objects.filter(period).order_by()
+    rows = Summary.objects.order_by()
 
     def sum_n(qs):
         try:
@@ -525,10 +527,15 @@ def indicators(*, area: Area, filters: Filters = Filters(), now=None) -> dict:
         except EmptyResultSet:
             return []
 
+    # The area's own rows for every figure; its children's only for the breakdown (cases and referrals).
+    own, ref_kind = Q(node=area.code), Q(kind=Kind.REFERRAL) & ref_q
+    branches = [own & Q(kind__in=[Kind.CASE, Kind.NEED]), own & ref_kind]
+    if children:
+        branches += [Q(parent=area.code, kind=Kind.CASE), Q(parent=area.code) & ref_kind]
     # Counts: cases, needs, referrals (with "overdue" for the deadline dates before today) per node.
     overdue_key = Q(key=-1) | Q(key__gt=0, key__lt=today.toordinal())
     counts = sum_n(
-        rows.filter(nodes)
+        rows.filter(_spread(branches, pieces))
         .values("node", "kind", "service_id", "status")
         .annotate(total=Sum("n"), late=Sum(Case(When(overdue_key, then="n"), default=0)))
     )
@@ -546,20 +553,17 @@ def indicators(*, area: Area, filters: Filters = Filters(), now=None) -> dict:
         .annotate(n=Count("pk"))
     )
     trend_rows = sum_n(
-        rows.filter(node=area.code, period__gte=months[0])
-        .filter(Q(kind=Kind.CASE) | (Q(kind=Kind.REFERRAL) & ref_q))
+        rows.filter(_spread([own & Q(kind=Kind.CASE), own & ref_kind], pieces), period__gte=months[0])
         .values("kind", "period", "status")
         .annotate(total=Sum("n"))
     )
     hist_rows = sum_n(
-        rows.filter(node=area.code, kind__in=[Kind.ACCEPT, Kind.COMPLETE])
-        .filter(ref_q)
+        rows.filter(_spread([own & Q(kind__in=[Kind.ACCEPT, Kind.COMPLETE]) & ref_q], pieces))
         .values("kind", "key")
         .annotate(total=Sum("n"))
     )
     decline_rows = sum_n(
-        rows.filter(node=area.code, kind=Kind.DECLINE)
-        .filter(ref_q)
+        rows.filter(_spread([own & Q(kind=Kind.DECLINE) & ref_q], pieces))
         .values("text")
         .annotate(total=Sum("n"))
         .order_by("-total", "text")[:10]

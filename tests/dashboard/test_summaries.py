@@ -299,3 +299,26 @@ def test_csv_export_and_api_are_the_direct_ones(random_world, client, token_for,
     assert fetch() == from_summaries
     assert selectors.indicators_cached is not direct
     assert all(len(body) > 200 for body in from_summaries[0])
+
+
+def test_anonymisation_reaches_the_summaries(random_world):
+    """case_anonymise saves the case, then blanks and moves its referrals with update(): the case's save marks
+    the days of its referrals, so the decline reason typed on them leaves the summaries and the referrals
+    count at the desa from the next read."""
+    from referrals.privacy import case_anonymise
+
+    now = random_world["now"]
+    dusun = random_world["demo"]["hamlets"]["52.02.01.2013"][0]
+    case = ChildCase.objects.filter(area=dusun).first()
+    referral = Referral.objects.filter(case=case).exclude(status=Status.DRAFT).first()
+    assert case is not None and referral is not None
+    Referral.objects.filter(pk=referral.pk).update(
+        status=Status.DECLINED, decline_reason="Ibu Secret Person pindah"
+    )
+    ChildCase.objects.filter(pk=case.pk).update(closed_at=now - dt.timedelta(days=400))
+    summaries_rebuild(now=now)
+    assert Summary.objects.filter(text__contains="Secret Person").exists()
+    assert case_anonymise(case=case, retention_days=0)
+    jago = Area.objects.get(code="52.02.01.2013")
+    assert indicators(area=jago, now=now) == indicators_direct(area=jago, now=now)
+    assert not Summary.objects.filter(text__contains="Secret Person").exists()
