@@ -108,12 +108,20 @@ def main():
         "thread": reverse("forums:thread", args=[thread.pk]),
         "forum": reverse("forums:forum", args=[forum.area.code]),
     }
-    bumps = {"thread": lambda: bump_now(deps.thread_key(thread.pk)), "forum": lambda: bump_now(deps.forum_key(forum.pk))}
+    bumps = {
+        "thread": lambda: bump_now(deps.thread_key(thread.pk)),
+        "forum": lambda: bump_now(deps.forum_key(forum.pk)),
+    }
     for url in urls.values():  # warm: the marker moved, caches and content types loaded
         for _ in range(3):
             client.get(url)
     n = a.requests
-    out = {"scale": run.scale, "requests": n, "database": connection.vendor, "cache": settings.CACHES["default"]["BACKEND"]}
+    out = {
+        "scale": run.scale,
+        "requests": n,
+        "database": connection.vendor,
+        "cache": settings.CACHES["default"]["BACKEND"],
+    }
     base, _ = cpu_per_request(client, urls["baseline"], n)
     out["baseline_ms"] = round(base, 2)
     for page in ("thread", "forum"):

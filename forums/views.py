@@ -207,7 +207,9 @@ def thread_new(request, code):
 
 def _thread_deps(request, pk) -> list[str]:
     uid = request.user.pk
+    # Meetings too: forums.meetings rewrites a minutes thread's opening post itself when minutes are re-published.
     return [
+        deps.MEETINGS,
         deps.thread_key(pk),
         deps.person_key(uid),
         deps.NAMES,
