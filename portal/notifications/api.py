@@ -81,3 +81,107 @@ def notification_read_all(request):
 def notification_read(request, notification_id: int):
     notification_mark_read(user=request.user, notification_id=notification_id)
     return {"unread_count": unread_count(user=request.user)}
+
+
+# --- the person's notification settings (a contract addition) ------------------------------------------------
+
+
+class KindSetting(Schema):
+    kind: str
+    label: str = ""
+    group: str = ""
+    actionable: bool = False
+    delivery: str = Field(
+        description="instant | digest | app | off (email: e-mail at once, chosen before channels)"
+    )
+    muted_channels: list[str] = Field(
+        default_factory=list, description="Channels switched off for this kind."
+    )
+
+
+class ChannelState(Schema):
+    channel: str
+    label: str
+    verified: bool
+
+
+class DeliveryOut(Schema):
+    notification_id: int
+    kind: str
+    text: str
+    channel: str
+    status: str
+    sent_at: datetime | None
+    reason: str
+
+
+class NotificationSettingsOut(Schema):
+    unread_email_after: int = Field(description="Working minutes (0: never).")
+    quiet_start: str
+    quiet_end: str
+    channels: list[ChannelState]
+    kinds: list[KindSetting]
+    deliveries: list[DeliveryOut]
+
+
+class KindSettingIn(Schema):
+    kind: str = Field(max_length=40)
+    delivery: str = Field(max_length=8)
+    muted_channels: list[str] = Field(default_factory=list, max_length=10)
+
+
+class NotificationSettingsIn(Schema):
+    unread_email_after: int | None = None
+    quiet_start: str | None = Field(None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    quiet_end: str | None = Field(None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    kinds: list[KindSettingIn] = Field(default_factory=list, max_length=200)
+
+
+def _settings_out(user) -> dict:
+    from .channels import CHANNEL_LABELS, channels
+    from .selectors import delivery_history, person_settings, preference_choices, verified_channels
+
+    row = person_settings(user=user)
+    verified = verified_channels(user_ids=[user.pk]).get(user.pk, set())
+    return {
+        "unread_email_after": row.unread_email_after,
+        "quiet_start": row.quiet_start.strftime("%H:%M"),
+        "quiet_end": row.quiet_end.strftime("%H:%M"),
+        "channels": [
+            {"channel": n, "label": str(CHANNEL_LABELS.get(n, n)), "verified": n in verified}
+            for n in channels()
+        ],
+        "kinds": [
+            {**item, "group": group["key"]}
+            for group in preference_choices(user=user)
+            for item in group["kinds"]
+        ],
+        "deliveries": delivery_history(user=user, limit=20),
+    }
+
+
+@router.get("/me/notification-settings", response=NotificationSettingsOut, tags=["people"])
+def my_notification_settings(request):
+    """The kinds the caller's roles receive, each with its delivery and the channels switched off; the
+    reminder delay; the quiet hours (WITA); the channels and whether each is verified; the latest deliveries."""
+    return _settings_out(request.user)
+
+
+@router.put("/me/notification-settings", response=NotificationSettingsOut, tags=["people"])
+def my_notification_settings_put(request, payload: NotificationSettingsIn):
+    """The same shape as GET (read-only fields are ignored); a kind left out keeps its setting."""
+    import datetime as dt
+
+    from .services import notification_settings_set
+
+    def parse(value):
+        return dt.time.fromisoformat(value) if value else None
+
+    notification_settings_set(
+        user=request.user,
+        kinds={k.kind: {"delivery": k.delivery, "muted_channels": k.muted_channels} for k in payload.kinds},
+        unread_email_after=payload.unread_email_after,
+        quiet_start=parse(payload.quiet_start),
+        quiet_end=parse(payload.quiet_end),
+    )
+    return _settings_out(request.user)

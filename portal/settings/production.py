@@ -37,6 +37,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "false").lower() == "true"
 PELITA_DEMO_PASSWORD = ""
 PELITA_ENVIRONMENT = "production"
+# Deliveries, reminders and digests run in the database queue's worker (`manage.py db_worker`, beside the web
+# workers in `make serve`), so a web request never waits for a provider.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Under ASGI every request runs its sync code in a fresh thread, so persistent connections (CONN_MAX_AGE) are
 # never reused and pile up until PostgreSQL refuses clients. A connection pool per worker process
