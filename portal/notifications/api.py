@@ -185,3 +185,52 @@ def my_notification_settings_put(request, payload: NotificationSettingsIn):
         quiet_end=parse(payload.quiet_end),
     )
     return _settings_out(request.user)
+
+
+# --- the person's phone (SMS, WhatsApp), verified by a one-time code ------------------------------------------
+
+
+class PhoneIn(Schema):
+    phone: str = Field(max_length=32, description="+62… (0812… is read as an Indonesian number)")
+    channel: str = Field(
+        "", max_length=16, description="Where the code is sent: sms or whatsapp (default: sms)."
+    )
+
+
+class PhoneCodeIn(Schema):
+    code: str = Field(max_length=12)
+
+
+class PhoneOut(Schema):
+    phone: str
+    verified: bool
+
+
+def _masked(number: str) -> str:
+    return number[:-4] + "****" if len(number) > 6 else "****"
+
+
+@router.post("/me/phone", response={202: PhoneOut}, tags=["people"])
+def my_phone_set(request, payload: PhoneIn):
+    """Store the caller's number (unverified) and send it a one-time code; `POST /me/phone/verify` confirms it.
+    Nothing else is sent to the number before."""
+    from .phones import phone_start
+
+    point = phone_start(user=request.user, phone=payload.phone, channel=payload.channel)
+    return 202, {"phone": _masked(point.address), "verified": False}
+
+
+@router.post("/me/phone/verify", response=PhoneOut, tags=["people"])
+def my_phone_verify(request, payload: PhoneCodeIn):
+    from .phones import phone_verify
+
+    point = phone_verify(user=request.user, code=payload.code)
+    return {"phone": _masked(point.address), "verified": True}
+
+
+@router.delete("/me/phone", response={204: None}, tags=["people"])
+def my_phone_remove(request):
+    from .phones import phone_remove
+
+    phone_remove(user=request.user)
+    return 204, None

@@ -47,10 +47,18 @@ def backoff(attempts: int, retry_after: float | None = None) -> dt.timedelta:
 def deliveries_create(rows: list[tuple[Notification, str]]) -> list[int]:
     """In notify()'s transaction: one queued delivery per (notification, channel)."""
     now = timezone.now()
+    holds = {}
+    for _n, channel in rows:
+        if channel not in holds:
+            backend = get_channel(channel)
+            holds[channel] = dt.timedelta(seconds=getattr(backend, "hold_seconds", 0) or 0)
     made = NotificationDelivery.objects.bulk_create(
         [
             NotificationDelivery(
-                notification=n, recipient_id=n.recipient_id, channel=channel, next_attempt_at=now
+                notification=n,
+                recipient_id=n.recipient_id,
+                channel=channel,
+                next_attempt_at=now + holds[channel],
             )
             for n, channel in rows
         ]
@@ -81,21 +89,35 @@ def _due_q(now) -> Q:
 
 
 def _claim_one(*, ids, now) -> NotificationDelivery | None:
-    """Take one due row (and its siblings to collapse) for this worker: queued → sending, committed."""
-    with transaction.atomic():
-        qs = NotificationDelivery.objects.filter(_due_q(now))
-        if ids is not None:
-            qs = qs.filter(pk__in=ids)
-        if connection.features.has_select_for_update_skip_locked:
-            qs = qs.select_for_update(skip_locked=True)
-        row = qs.order_by("next_attempt_at", "pk").first()
-        if row is None:
-            return None
-        row.status = DeliveryStatus.SENDING
-        row.attempts += 1
-        row.lease_until = now + LEASE
-        row.save(update_fields=["status", "attempts", "lease_until", "updated_at"])
-        return row
+    """Take one due row for this worker: queued/failed (or sending with an expired lease) → sending, committed.
+    The row is locked (SKIP LOCKED: another worker takes the next one) where the database can, and the update
+    is a compare-and-set on (status, attempts) everywhere, so two workers never both take a row (SQLite)."""
+    for _try in range(20):
+        with transaction.atomic():
+            qs = NotificationDelivery.objects.filter(_due_q(now))
+            if ids is not None:
+                qs = qs.filter(pk__in=ids)
+            if connection.features.has_select_for_update_skip_locked:
+                qs = qs.select_for_update(skip_locked=True)
+            row = qs.order_by("next_attempt_at", "pk").first()
+            if row is None:
+                return None
+            taken = NotificationDelivery.objects.filter(
+                pk=row.pk, status=row.status, attempts=row.attempts
+            ).update(
+                status=DeliveryStatus.SENDING,
+                attempts=row.attempts + 1,
+                lease_until=now + LEASE,
+                updated_at=timezone.now(),
+            )
+            if taken:
+                row.status, row.attempts, row.lease_until = (
+                    DeliveryStatus.SENDING,
+                    row.attempts + 1,
+                    now + LEASE,
+                )
+                return row
+    return None
 
 
 def _collapse(row: NotificationDelivery, channel, now) -> list[NotificationDelivery]:

@@ -184,8 +184,15 @@ def verified_channels(*, user_ids) -> dict[int, set[str]]:
         if channel == "email" and (not emails.get(uid) or address.lower() != emails[uid].lower()):
             continue  # the account's address changed since it was verified
         found[uid].add(channel)
-    from .channels import push_subscribers
+    from .channels import channels, push_subscribers
 
+    phones = {
+        name for name, backend in channels().items() if getattr(backend, "phone", False) and name != "push"
+    }
+    for uid, found_here in found.items():
+        if "phone" in found_here:
+            found_here.discard("phone")
+            found_here |= phones
     for uid in push_subscribers(user_ids=list(emails)):
         found[uid].add("push")
     return found
