@@ -4,7 +4,7 @@ to the contract: a reconnecting client asks for what it missed after the last id
 from datetime import datetime
 
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from portal.core.pagination import PageParams, paginate
@@ -217,7 +217,7 @@ def my_phone_set(request, payload: PhoneIn):
     from .phones import phone_start
 
     point = phone_start(user=request.user, phone=payload.phone, channel=payload.channel)
-    return 202, {"phone": _masked(point.address), "verified": False}
+    return Status(202, {"phone": _masked(point.address), "verified": False})
 
 
 @router.post("/me/phone/verify", response=PhoneOut, tags=["people"])
@@ -233,4 +233,4 @@ def my_phone_remove(request):
     from .phones import phone_remove
 
     phone_remove(user=request.user)
-    return 204, None
+    return Status(204, None)

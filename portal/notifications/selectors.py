@@ -189,7 +189,7 @@ def verified_channels(*, user_ids) -> dict[int, set[str]]:
     phones = {
         name for name, backend in channels().items() if getattr(backend, "phone", False) and name != "push"
     }
-    for uid, found_here in found.items():
+    for found_here in found.values():
         if "phone" in found_here:
             found_here.discard("phone")
             found_here |= phones

@@ -305,7 +305,11 @@ PELITA_COMMITMENTS_IMPORT_MAX_BYTES = 2 * 1024 * 1024
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Notification channels (portal/notifications/channels): each a backend; console ones keep everything on a
 # developer's machine. Production overrides them from the environment (docs/DEPLOY.md).
-PELITA_NOTIFY_CHANNELS = {"email": {"BACKEND": "portal.notifications.channels.email.EmailChannel"}}
+PELITA_NOTIFY_CHANNELS = {
+    "email": {"BACKEND": "portal.notifications.channels.email.EmailChannel"},
+    "sms": {"BACKEND": "portal.notifications.channels.phone.ConsolePhoneChannel"},
+    "whatsapp": {"BACKEND": "portal.notifications.channels.phone.ConsolePhoneChannel"},
+}
 # Management commands the notifications scheduler (`manage.py notifications_scheduler`) runs, every N seconds.
 PELITA_PERIODIC_COMMANDS = {"sweep_overdue": 3600}
 

@@ -53,3 +53,24 @@ if IS_POSTGRES:  # noqa: F405
         "max_size": int(os.environ.get("PELITA_DB_POOL_SIZE", "12")),
         "timeout": float(os.environ.get("PELITA_DB_POOL_TIMEOUT", "5")),
     }
+
+# Notification channels: e-mail always; SMS and WhatsApp when their provider is configured (docs/DEPLOY.md).
+PELITA_NOTIFY_CHANNELS = {"email": {"BACKEND": "portal.notifications.channels.email.EmailChannel"}}
+if os.environ.get("PELITA_SMS_GATEWAY_URL"):
+    PELITA_NOTIFY_CHANNELS["sms"] = {
+        "BACKEND": "portal.notifications.channels.phone.SMSGatewayChannel",
+        "OPTIONS": {
+            "url": os.environ["PELITA_SMS_GATEWAY_URL"],
+            "username": os.environ.get("PELITA_SMS_GATEWAY_USER", ""),
+            "password": os.environ.get("PELITA_SMS_GATEWAY_PASSWORD", ""),
+        },
+    }
+if os.environ.get("PELITA_WHATSAPP_TOKEN"):
+    PELITA_NOTIFY_CHANNELS["whatsapp"] = {
+        "BACKEND": "portal.notifications.channels.phone.WhatsAppCloudChannel",
+        "OPTIONS": {
+            "phone_number_id": os.environ.get("PELITA_WHATSAPP_PHONE_NUMBER_ID", ""),
+            "token": os.environ["PELITA_WHATSAPP_TOKEN"],
+            "template": os.environ.get("PELITA_WHATSAPP_TEMPLATE", "pelita_notification"),
+        },
+    }
