@@ -234,3 +234,72 @@ def my_phone_remove(request):
 
     phone_remove(user=request.user)
     return Status(204, None)
+
+
+# --- Web Push subscriptions (one per device) ------------------------------------------------------------------
+
+
+class PushKeys(Schema):
+    p256dh: str = Field(max_length=200)
+    auth: str = Field(max_length=100)
+
+
+class PushSubscriptionIn(Schema):
+    """The browser's PushSubscription.toJSON()."""
+
+    endpoint: str = Field(max_length=1000)
+    keys: PushKeys
+    expirationTime: int | None = None  # noqa: N815 - the browser's field name
+
+
+class PushSubscriptionOut(Schema):
+    id: int
+    device: str
+    created_at: datetime
+    last_sent_at: datetime | None
+
+
+class PushSubscriptionPage(Schema):
+    count: int
+    results: list[PushSubscriptionOut]
+
+
+def _push_out(sub) -> dict:
+    return {
+        "id": sub.pk,
+        "device": sub.device,
+        "created_at": timezone.localtime(sub.created_at),
+        "last_sent_at": timezone.localtime(sub.last_sent_at) if sub.last_sent_at else None,
+    }
+
+
+@router.get("/me/push-subscriptions", response=PushSubscriptionPage, tags=["people"])
+def my_push_subscriptions(request):
+    from .models import PushSubscription
+
+    subs = list(PushSubscription.objects.filter(user=request.user).order_by("pk"))
+    return {"count": len(subs), "results": [_push_out(s) for s in subs]}
+
+
+@router.post("/me/push-subscriptions", response={201: PushSubscriptionOut}, tags=["people"])
+def my_push_subscribe(request, payload: PushSubscriptionIn):
+    """Opt this device in to Web Push: the browser's subscription JSON → 201. The same endpoint again moves it to
+    the caller (a shared device) and answers 201 with it."""
+    from .push import push_subscribe
+
+    sub = push_subscribe(
+        user=request.user,
+        endpoint=payload.endpoint,
+        p256dh=payload.keys.p256dh,
+        auth=payload.keys.auth,
+        user_agent=request.headers.get("User-Agent", ""),
+    )
+    return Status(201, _push_out(sub))
+
+
+@router.delete("/me/push-subscriptions/{subscription_id}", response={204: None}, tags=["people"])
+def my_push_unsubscribe(request, subscription_id: int):
+    from .push import push_unsubscribe
+
+    push_unsubscribe(user=request.user, subscription_id=subscription_id)
+    return Status(204, None)

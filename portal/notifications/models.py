@@ -214,3 +214,26 @@ class NotificationDelivery(models.Model):
 
     def __str__(self):
         return f"{self.notification_id} {self.channel}: {self.status}"
+
+
+class PushSubscription(models.Model):
+    """One device's Web Push subscription (the browser's PushSubscription JSON). Dropped when the push service
+    answers 404 or 410 (expired or unsubscribed)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(_("endpoint"), max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    # What the person sees in their list ("Chrome on Android"), from the browser's user agent.
+    device = models.CharField(_("device"), max_length=120, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
+
+    def __str__(self):
+        return f"{self.user_id} {self.device or self.pk}"

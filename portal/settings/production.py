@@ -74,3 +74,12 @@ if os.environ.get("PELITA_WHATSAPP_TOKEN"):
             "template": os.environ.get("PELITA_WHATSAPP_TEMPLATE", "pelita_notification"),
         },
     }
+if os.environ.get("PELITA_VAPID_PRIVATE_KEY"):
+    PELITA_NOTIFY_CHANNELS["push"] = {
+        "BACKEND": "portal.notifications.channels.push.WebPushChannel",
+        "OPTIONS": {
+            "vapid_private_key": os.environ["PELITA_VAPID_PRIVATE_KEY"],
+            "vapid_public_key": os.environ.get("PELITA_VAPID_PUBLIC_KEY", ""),
+            "vapid_subject": os.environ.get("PELITA_VAPID_SUBJECT", "mailto:admin@pelita.local"),
+        },
+    }
