@@ -1,3 +1,5 @@
+import contextlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -108,8 +110,68 @@ def preferences(request):
                 {"name": n, "label": CHANNEL_LABELS.get(n, n), "verified": n in verified} for n in names
             ],
             "history": delivery_history(user=request.user, limit=10),
+            **_device_context(request.user),
         },
     )
+
+
+def _device_context(user) -> dict:
+    from .channels import get_channel
+    from .models import ContactPoint, PushSubscription
+    from .phones import phone_channels
+
+    point = ContactPoint.objects.filter(user=user, channel="phone").first()
+    push = get_channel("push")
+    return {
+        "phone_channels": bool(phone_channels()),
+        "phone_number": point.address if point else "",
+        "phone_pending": bool(point and point.verified_at is None and point.code_hash),
+        "push_key": push.application_server_key() if push is not None else "",
+        "push_devices": list(PushSubscription.objects.filter(user=user).order_by("pk")) if push else [],
+    }
+
+
+@login_required
+@require_POST
+def phone_set(request):
+    from portal.core.errors import PelitaError
+
+    from .phones import phone_start
+
+    try:
+        phone_start(user=request.user, phone=request.POST.get("phone", ""))
+    except PelitaError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("We sent a code to your phone. Enter it below."))
+    return redirect("notifications:preferences")
+
+
+@login_required
+@require_POST
+def phone_verify_view(request):
+    from .phones import phone_verify
+
+    try:
+        phone_verify(user=request.user, code=request.POST.get("code", ""))
+    except InvalidInput as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Your phone number is verified."))
+    return redirect("notifications:preferences")
+
+
+@login_required
+@require_POST
+def push_remove(request, pk: int):
+    from portal.core.errors import NotFound
+
+    from .push import push_unsubscribe
+
+    with contextlib.suppress(NotFound):  # already removed (another tab): the same answer
+        push_unsubscribe(user=request.user, subscription_id=pk)
+    messages.success(request, _("This device gets no more push notifications."))
+    return redirect("notifications:preferences")
 
 
 @login_required

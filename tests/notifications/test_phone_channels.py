@@ -190,3 +190,19 @@ def test_failures_are_retried_and_finally_recorded_never_raised(
         assert "invalid phone number" in sms.last_error
     else:
         assert wa.attempts == MAX_ATTEMPTS  # retried with backoff, then given up
+
+
+def test_the_settings_page_verifies_a_phone_without_javascript(people, providers):
+    from tests.notifications.conftest import logged_in
+
+    ani = people["ani"]
+    client = logged_in(ani)
+    page = client.get("/notifications/settings/").content.decode()
+    assert 'name="phone"' in page and 'name="code"' not in page
+    answer = client.post("/notifications/settings/phone/", {"phone": "0811 0000 0001"}, follow=True)
+    assert "Kami telah mengirim kode ke ponsel Anda." in answer.content.decode()
+    assert 'name="code"' in answer.content.decode()
+    code = re.search(r"\b(\d{6})\b", providers["sms"].requests[0]["message"]).group(1)
+    answer = client.post("/notifications/settings/phone/verify/", {"code": code}, follow=True)
+    assert "Nomor telepon Anda sudah diverifikasi." in answer.content.decode()
+    assert ContactPoint.objects.get(user=ani, channel="phone").verified_at is not None

@@ -102,13 +102,15 @@ def push_service(settings):
     service.close()
 
 
-def subscribe(client, device: Device, endpoint: str):
+def subscribe(client, device: Device, endpoint: str, ua: str = ""):
     body = {
         "endpoint": endpoint,
         "expirationTime": None,
         "keys": {"p256dh": b64(device.public), "auth": b64(device.auth)},
     }
-    return client.post("/api/v1/me/push-subscriptions", body, content_type="application/json")
+    return client.post(
+        "/api/v1/me/push-subscriptions", body, content_type="application/json", HTTP_USER_AGENT=ua
+    )
 
 
 def test_push_end_to_end_decrypted_by_the_device(people, push_service, django_capture_on_commit_callbacks):
@@ -217,3 +219,21 @@ def test_the_service_worker_and_manifest_are_served_from_the_root(client):
     assert data["start_url"] == "/" and {i["sizes"] for i in data["icons"]} >= {"192x192", "512x512"}
     for icon in data["icons"]:
         assert client.get(icon["src"]).status_code == 200
+
+
+def test_the_settings_page_offers_push_and_lists_the_devices(people, push_service):
+    from tests.notifications.conftest import logged_in
+
+    ani = logged_in(people["ani"])
+    page = ani.get("/notifications/settings/").content.decode()
+    key = push_service and __import__("portal.notifications.channels", fromlist=["get_channel"]).get_channel(
+        "push"
+    )
+    assert f'data-vapid-key="{key.application_server_key()}"' in page and "push-optin.js" in page
+    sub_id = subscribe(
+        ani, Device(), push_service.endpoint("a"), ua="Mozilla/5.0 (Linux; Android 14) Chrome/131"
+    ).json()["id"]
+    page = ani.get("/notifications/settings/").content.decode()
+    assert "Chrome / Android" in page
+    ani.post(f"/notifications/settings/devices/{sub_id}/remove/")
+    assert not PushSubscription.objects.exists()
