@@ -48,7 +48,8 @@ messages: install
 	cd portal && ../$(BIN)/python ../manage.py compilemessages -v0
 
 ## make serve: the production stack on this machine: migrate, collectstatic, then WORKERS uvicorn workers
-## (HTTP + WebSockets) against DATABASE_URL and REDIS_URL. Needs SECRET_KEY and ALLOWED_HOSTS (docs/DEPLOY.md).
+## (HTTP + WebSockets) against DATABASE_URL and REDIS_URL, with the task worker and the notifications scheduler
+## beside them. Needs SECRET_KEY and ALLOWED_HOSTS (docs/DEPLOY.md).
 WORKERS ?= 2
 HOST ?= 127.0.0.1
 SERVE_SETTINGS ?= portal.settings.production
@@ -58,7 +59,13 @@ serve: install
 	DJANGO_SETTINGS_MODULE=$(SERVE_SETTINGS) $(BIN)/python manage.py migrate --noinput -v0
 	DJANGO_SETTINGS_MODULE=$(SERVE_SETTINGS) $(BIN)/python manage.py collectstatic --noinput -v0
 	DJANGO_SETTINGS_MODULE=$(SERVE_SETTINGS) $(BIN)/python manage.py check --deploy --database default --fail-level ERROR
-	DJANGO_SETTINGS_MODULE=$(SERVE_SETTINGS) exec $(BIN)/python -m uvicorn portal.asgi:application \
+	@# The task worker (deliveries) and the scheduler (sweeps, reminders, digest, sweep_overdue) run beside the
+	@# web workers and stop with them (docs/DEPLOY.md has the systemd units for a managed setup).
+	export DJANGO_SETTINGS_MODULE=$(SERVE_SETTINGS); \
+	$(BIN)/python manage.py db_worker --queue-name default & worker=$$!; \
+	$(BIN)/python manage.py notifications_scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler' EXIT INT TERM; \
+	$(BIN)/python -m uvicorn portal.asgi:application \
 		--host $(HOST) --port $(PORT) --workers $(WORKERS) --ws websockets --lifespan off \
 		--proxy-headers --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}" --no-server-header
 

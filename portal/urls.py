@@ -7,10 +7,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.api import api
+from portal.core import serviceworker
 from portal.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("sw.js", serviceworker.service_worker, name="service_worker"),
+    path("manifest.webmanifest", serviceworker.manifest, name="web_manifest"),
     path("api/v1/", api.urls),
     path("accounts/", include("portal.people.urls")),
     path("language/", core_views.set_language, name="set_language"),

@@ -3,18 +3,22 @@ the app is ready. Like every kind: the case by its code only, never the child's 
 
 from django.utils.translation import gettext_lazy as _
 
-# kind: (text, label on the preferences page)
-REFERRAL_KINDS = {
-    "referral.consent_withdrawn": (
-        _("Referral %(case)s (%(service)s) was withdrawn: the caregiver withdrew consent"),
-        _("A referral ends because the caregiver withdrew consent"),
-    ),
-}
-
 
 def register_kinds() -> None:
-    from portal.notifications.kinds import KIND_LABELS, KINDS
+    from portal.notifications.kinds import (
+        CASE_WORKER,
+        COORDINATOR,
+        FACILITATOR,
+        LIAISON,
+        register_notification_kind,
+    )
 
-    for kind, (text, label) in REFERRAL_KINDS.items():
-        KINDS.setdefault(kind, text)
-        KIND_LABELS.setdefault(kind, label)
+    # Consent withdrawn (issue 19.2): the referral ends for both sides; it asks the agency to stop work at once.
+    register_notification_kind(
+        kind="referral.consent_withdrawn",
+        text=_("Referral %(case)s (%(service)s) was withdrawn: the caregiver withdrew consent"),
+        label=_("A referral ends because the caregiver withdrew consent"),
+        audiences={CASE_WORKER, FACILITATOR, COORDINATOR, LIAISON},
+        actionable=True,
+        group="referral",
+    )

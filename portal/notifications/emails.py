@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -24,8 +25,6 @@ logger = logging.getLogger("pelita.notifications")
 
 # Reminders look back this far, so that turning them on does not e-mail a year of old notices.
 REMINDER_HORIZON = timedelta(days=7)
-# "At once" e-mails still waiting after this long (the task failed) are retried by the e-mail job.
-IMMEDIATE_RETRY_AFTER = timedelta(minutes=1)
 
 
 def absolute_url(path: str) -> str:
@@ -130,14 +129,16 @@ def _with_address(queryset):
 
 
 def send_immediate(*, notification_ids: list[int] | None = None) -> int:
-    """E-mail the notifications whose recipients asked for "e-mail at once". With ids: those (the task run
-    after commit); without: every one still waiting for a minute or more (the retry by the e-mail job)."""
-    qs = _with_address(Notification.objects.filter(delivery=Delivery.EMAIL))
+    """Run the due e-mail deliveries (those of `notification_ids` only, when given): the retry sweep of the
+    e-mail job. Returns how many were sent."""
+    from .delivery import run_deliveries
+    from .models import NotificationDelivery
+
+    qs = NotificationDelivery.objects.filter(channel="email")
     if notification_ids is not None:
-        qs = qs.filter(pk__in=notification_ids)
-    else:
-        qs = qs.filter(created_at__lte=timezone.now() - IMMEDIATE_RETRY_AFTER)
-    return _send_grouped(_claim(qs), mode="single")
+        qs = qs.filter(notification_id__in=notification_ids)
+    counts = run_deliveries(ids=list(qs.values_list("pk", flat=True)))
+    return counts.get("sent", 0)
 
 
 def send_digests() -> int:
@@ -146,30 +147,74 @@ def send_digests() -> int:
     return _send_grouped(_claim(qs), mode="digest")
 
 
-def send_unread_reminders(*, now=None) -> int:
-    """One e-mail per person with the "in Pelita only" notifications still unread after their chosen delay."""
-    now = now or timezone.now()
-    delays = dict(
-        NotificationSettings.objects.filter(unread_email_after__gt=0).values_list(
-            "user_id", "unread_email_after"
-        )
+def _reminder_addressees(user_ids) -> dict[int, int]:
+    """Who gets reminders, and after how many working minutes: a person who saved a delay (not "never"), and
+    everyone else with the default delay once their address is verified."""
+    from .selectors import verified_channels
+
+    chosen = dict(
+        NotificationSettings.objects.filter(user_id__in=user_ids).values_list("user_id", "unread_email_after")
     )
-    if not delays:
+    verified = verified_channels(user_ids=[uid for uid in user_ids if uid not in chosen])
+    delays = {uid: delay for uid, delay in chosen.items() if delay > 0}
+    for uid, found in verified.items():
+        if "email" in found:
+            delays[uid] = NotificationSettings.DEFAULT_REMIND
+    return delays
+
+
+def send_unread_reminders(*, now=None) -> int:
+    """One e-mail per person with the notifications that ask them to act (or that they get "in Pelita only")
+    still unread after their delay in working time (08:00-16:00 WITA on working days). Once per
+    notification."""
+    from .kinds import ACTIONABLE
+    from .workhours import working_minutes_between
+
+    now = now or timezone.now()
+    candidates = list(
+        _with_address(
+            Notification.objects.filter(
+                Q(delivery=Delivery.APP, emailed_at__isnull=True) | Q(kind__in=list(ACTIONABLE)),
+                read_at__isnull=True,
+                reminded_at__isnull=True,
+                created_at__gte=now - REMINDER_HORIZON,
+            ).exclude(delivery__in=(Delivery.OFF, Delivery.DIGEST))
+        ).values_list("pk", "recipient_id", "created_at")
+    )
+    if not candidates:
         return 0
-    shortest = min(delays.values())
-    candidates = _with_address(
-        Notification.objects.filter(
-            delivery=Delivery.APP,
-            read_at__isnull=True,
-            emailed_at__isnull=True,
-            recipient_id__in=list(delays),
-            created_at__gte=now - REMINDER_HORIZON,
-            created_at__lte=now - timedelta(minutes=shortest),
-        )
-    ).values_list("pk", "recipient_id", "created_at")
-    due = [pk for pk, uid, created in candidates if created <= now - timedelta(minutes=delays[uid])]
+    delays = _reminder_addressees({uid for _pk, uid, _c in candidates})
+    due = [
+        pk
+        for pk, uid, created in candidates
+        if uid in delays and working_minutes_between(created, now) >= delays[uid]
+    ]
     if not due:
         return 0
-    return _send_grouped(
-        _claim(Notification.objects.filter(pk__in=due, read_at__isnull=True)), mode="reminder"
-    )
+    with transaction.atomic():
+        qs = Notification.objects.filter(pk__in=due, read_at__isnull=True, reminded_at__isnull=True)
+        if connection_supports_skip_locked():
+            qs = qs.select_for_update(skip_locked=True, of=("self",))
+        rows = list(qs.select_related("recipient"))
+        Notification.objects.filter(pk__in=[n.pk for n in rows]).update(reminded_at=now)
+    sent = 0
+    by_user: dict[int, list[Notification]] = {}
+    for n in rows:
+        by_user.setdefault(n.recipient_id, []).append(n)
+    for batch in by_user.values():
+        user = batch[0].recipient
+        visible = set(
+            Notification.objects.filter(visible_q(user=user), pk__in=[n.pk for n in batch]).values_list(
+                "pk", flat=True
+            )
+        )
+        batch = sorted((n for n in batch if n.pk in visible), key=lambda n: n.pk)
+        if not batch:
+            continue
+        try:
+            build_email(user=user, notifications=batch, mode="reminder").send()
+            sent += 1
+        except Exception:
+            logger.warning("Could not send the reminder to user %s", user.pk, exc_info=True)
+            Notification.objects.filter(pk__in=[n.pk for n in batch]).update(reminded_at=None)
+    return sent

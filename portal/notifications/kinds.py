@@ -84,3 +84,126 @@ KIND_GROUPS = {
     "meeting": _("Meetings and action items"),
     "story": _("Stories"),
 }
+
+
+# --- who receives each kind, and which kinds ask someone to act ----------------------------------------------
+#
+# A person's audiences (portal.notifications.audiences.person_audiences): their membership roles in any area,
+# "liaison" when they are a liaison of an agency, "editor" when they work in the CMS. The settings page and
+# `GET /api/v1/me/notification-settings` show a person only the kinds one of their audiences receives.
+
+MEMBER, FACILITATOR, CASE_WORKER, COORDINATOR = "anggota", "fasilitator", "pendamping", "koordinator"
+LIAISON, EDITOR = "liaison", "editor"
+AUDIENCES = {
+    MEMBER: _("Member"),
+    FACILITATOR: _("Facilitator"),
+    CASE_WORKER: _("Case worker"),
+    COORDINATOR: _("Coordinator"),
+    LIAISON: _("Agency liaison"),
+    EDITOR: _("Communications staff"),
+}
+_FORUM = frozenset({MEMBER, FACILITATOR, CASE_WORKER, COORDINATOR})
+_CASE_TEAM = frozenset({CASE_WORKER, FACILITATOR, COORDINATOR})
+
+KIND_AUDIENCES: dict[str, frozenset[str]] = {
+    "forum.reply": _FORUM,
+    "forum.mention": _FORUM,
+    "forum.escalated": _FORUM,
+    "forum.post_hidden": _FORUM,
+    "forum.escalated_followed": _FORUM,
+    "forum.case_update": _FORUM,
+    "referral.sent": frozenset({LIAISON}),
+    "referral.accepted": _CASE_TEAM,
+    "referral.declined": _CASE_TEAM,
+    "referral.started": _CASE_TEAM,
+    "referral.completed": _CASE_TEAM,
+    "referral.closed": _CASE_TEAM | {LIAISON},
+    "referral.withdrawn": frozenset({LIAISON}),
+    "referral.message": _CASE_TEAM | {LIAISON},
+    "referral.overdue": _CASE_TEAM,
+    "agency.liaison_added": frozenset({LIAISON}),
+    "agency.liaison_removed": frozenset({LIAISON}),
+    "meeting.scheduled": _FORUM,
+    "meeting.cancelled": _FORUM,
+    "meeting.minutes": _FORUM,
+    "meeting.action_assigned": _FORUM | {LIAISON},
+    "meeting.action_reminder": _FORUM | {LIAISON},
+    "meeting.action_overdue": _FORUM | {LIAISON},
+    "meeting.action_done": _FORUM | {LIAISON},
+    "meeting.action_dropped": _FORUM | {LIAISON},
+    "meeting.action_taken_over": _FORUM | {LIAISON},
+    "meeting.proposal_submitted": _FORUM,
+    "meeting.proposal_accepted": _FORUM,
+    "meeting.proposal_not_accepted": _FORUM,
+    "story.review": frozenset({EDITOR}),
+    "story.approved": frozenset({EDITOR}),
+    "story.rejected": frozenset({EDITOR}),
+}
+
+# Kinds that ask the person to act: delivered at once to every channel they verified, and reminded when unread.
+# Every other kind goes to the daily digest by default.
+ACTIONABLE: set[str] = set(
+    {
+        "referral.sent",  # a new referral for my agency
+        "referral.accepted",  # a referral of mine changed ...
+        "referral.declined",
+        "referral.started",
+        "referral.completed",
+        "referral.closed",
+        "referral.withdrawn",
+        "referral.message",  # a message in my referral's thread
+        "forum.mention",  # an @mention
+        "forum.escalated",  # a thread escalated to my forum
+        "referral.overdue",  # an overdue referral raised to me
+    }
+)
+
+
+def register_notification_kind(
+    *, kind: str, text, label, audiences, actionable: bool = False, group: str = "", group_label=None
+) -> None:
+    """A product declares one more kind (from its AppConfig.ready()): its text (placeholders, never a child's
+    identity), its label on the settings page, the audiences that receive it and whether it asks to act."""
+    unknown = set(audiences) - set(AUDIENCES)
+    if unknown or not audiences:
+        raise ValueError(f"register_notification_kind({kind}): unknown audiences {sorted(unknown)}")
+    KINDS[kind] = text
+    KIND_LABELS[kind] = label
+    KIND_AUDIENCES[kind] = frozenset(audiences)
+    prefix = group or kind.split(".", 1)[0]
+    if group_label is not None:
+        KIND_GROUPS.setdefault(prefix, group_label)
+    if actionable:
+        ACTIONABLE.add(kind)
+    else:
+        ACTIONABLE.discard(kind)
+
+
+def is_actionable(kind: str) -> bool:
+    return kind in ACTIONABLE
+
+
+def kinds_for_audiences(audiences) -> list[str]:
+    """The kinds, in the registry's order, that any of `audiences` receives."""
+    audiences = set(audiences)
+    return [kind for kind in KINDS if KIND_AUDIENCES.get(kind, frozenset()) & audiences]
+
+
+# Kinds whose notices may be urgent child protection (not held back by quiet hours): a product registers how to
+# tell, from the stored notification (its target), e.g. referrals: the referral's urgency.
+URGENCY_CHECKS: dict[str, object] = {}
+
+
+def register_urgency_check(*, kind: str, check) -> None:
+    """`check(notification) -> bool`: True for an urgent child-protection notice."""
+    URGENCY_CHECKS[kind] = check
+
+
+def is_urgent_kind(notification) -> bool:
+    check = URGENCY_CHECKS.get(notification.kind)
+    if check is None:
+        return False
+    try:
+        return bool(check(notification))
+    except Exception:
+        return False

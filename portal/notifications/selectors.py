@@ -6,8 +6,16 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.utils import translation
 
-from .kinds import KIND_GROUPS, KIND_LABELS, KINDS
-from .models import Delivery, Notification, NotificationPreference, NotificationSettings
+from .audiences import person_audiences
+from .kinds import KIND_GROUPS, KIND_LABELS, KINDS, is_actionable, kinds_for_audiences
+from .models import (
+    ContactPoint,
+    Delivery,
+    Notification,
+    NotificationPreference,
+    NotificationSettings,
+    RoleNotificationDefault,
+)
 from .targets import visible_q
 
 logger = logging.getLogger("pelita.notifications")
@@ -85,21 +93,200 @@ def kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(kind, kind))
 
 
+# How far a delivery reaches, to pick among the defaults of a person's several roles.
+REACH = {Delivery.INSTANT: 4, Delivery.EMAIL: 3, Delivery.DIGEST: 2, Delivery.APP: 1, Delivery.OFF: 0}
+
+
+def builtin_default(kind: str) -> str:
+    """At once for what asks to act, the daily digest for the rest."""
+    return Delivery.INSTANT if is_actionable(kind) else Delivery.DIGEST
+
+
+def audiences_of(user_ids) -> dict[int, set[str]]:
+    """person_audiences() for many people in three queries (notify's fan-out)."""
+    from django.contrib.auth import get_user_model
+
+    from portal.agencies.models import Agency
+    from portal.people.models import Membership
+
+    from .audiences import EDITOR_GROUPS
+    from .kinds import AUDIENCES, EDITOR, LIAISON
+
+    user_ids = list(user_ids)
+    found: dict[int, set[str]] = {pk: set() for pk in user_ids}
+    for uid, role in (
+        Membership.objects.filter(user_id__in=user_ids).values_list("user_id", "role").distinct()
+    ):
+        found[uid].add(role)
+    User = get_user_model()
+    agency_groups = Agency.objects.values("group_id")
+    for uid in User.objects.filter(pk__in=user_ids, groups__in=agency_groups).values_list("pk", flat=True):
+        found[uid].add(LIAISON)
+    editors = User.objects.filter(pk__in=user_ids).filter(
+        Q(is_staff=True) | Q(groups__name__in=EDITOR_GROUPS)
+    )
+    for uid in editors.values_list("pk", flat=True):
+        found[uid].add(EDITOR)
+    for uid in User.objects.filter(pk__in=user_ids, is_superuser=True).values_list("pk", flat=True):
+        found[uid] = set(AUDIENCES)
+    return found
+
+
+def role_defaults(kind: str) -> dict[str, tuple[str, list]]:
+    return {
+        role: (delivery, muted or [])
+        for role, delivery, muted in RoleNotificationDefault.objects.filter(kind=kind).values_list(
+            "role", "delivery", "muted_channels"
+        )
+    }
+
+
+def _pick(defaults: dict, audiences: set[str]):
+    best = None
+    for role in audiences:
+        choice = defaults.get(role)
+        if choice is not None and (best is None or REACH[choice[0]] > REACH[best[0]]):
+            best = choice
+    return best
+
+
+def effective_choices(*, user_ids, kind: str) -> dict[int, tuple[str, list, bool]]:
+    """For each person: (delivery, channels switched off, chosen by the person) for `kind`: their own choice,
+    else the default an administrator set for one of their roles, else the built-in default."""
+    user_ids = list(user_ids)
+    result = {
+        uid: (delivery, muted or [], True)
+        for uid, delivery, muted in NotificationPreference.objects.filter(
+            user_id__in=user_ids, kind=kind
+        ).values_list("user_id", "delivery", "muted_channels")
+    }
+    rest = [uid for uid in user_ids if uid not in result]
+    if not rest:
+        return result
+    defaults = role_defaults(kind)
+    audiences = audiences_of(rest) if defaults else {}
+    builtin = (builtin_default(kind), [], False)
+    for uid in rest:
+        picked = _pick(defaults, audiences.get(uid, set())) if defaults else None
+        result[uid] = (picked[0], picked[1], False) if picked else builtin
+    return result
+
+
+def verified_channels(*, user_ids) -> dict[int, set[str]]:
+    """The channels each person verified (an e-mail address still equal to the account's, a phone number)."""
+    from django.contrib.auth import get_user_model
+
+    emails = dict(get_user_model().objects.filter(pk__in=list(user_ids)).values_list("pk", "email"))
+    found: dict[int, set[str]] = {pk: set() for pk in emails}
+    for uid, channel, address in ContactPoint.objects.filter(
+        user_id__in=list(emails), verified_at__isnull=False
+    ).values_list("user_id", "channel", "address"):
+        if channel == "email" and (not emails.get(uid) or address.lower() != emails[uid].lower()):
+            continue  # the account's address changed since it was verified
+        found[uid].add(channel)
+    from .channels import channels, push_subscribers
+
+    phones = {
+        name for name, backend in channels().items() if getattr(backend, "phone", False) and name != "push"
+    }
+    for found_here in found.values():
+        if "phone" in found_here:
+            found_here.discard("phone")
+            found_here |= phones
+    for uid in push_subscribers(user_ids=list(emails)):
+        found[uid].add("push")
+    return found
+
+
+def default_choice(*, user, kind: str) -> tuple[str, list]:
+    """The person's delivery for `kind` if they had made no choice: their roles' default, else the built-in."""
+    defaults = role_defaults(kind)
+    picked = _pick(defaults, person_audiences(user)) if defaults else None
+    return (picked[0], sorted(picked[1])) if picked else (builtin_default(kind), [])
+
+
+def visible_kinds(*, user) -> list[str]:
+    """The kinds the person's roles can receive, in the registry's order."""
+    return kinds_for_audiences(person_audiences(user))
+
+
 def preference_choices(*, user) -> list[dict]:
-    """The preferences page: every kind, grouped, with the person's current choice."""
-    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
+    """The settings page and API: the kinds the person's roles receive, grouped, each with the person's
+    current (or default) delivery and the channels switched off for it."""
+    kinds = visible_kinds(user=user)
+    chosen = {
+        kind: (delivery, muted or [], True)
+        for kind, delivery, muted in NotificationPreference.objects.filter(user=user).values_list(
+            "kind", "delivery", "muted_channels"
+        )
+    }
+    audiences = person_audiences(user)
+    defaults_by_kind: dict[str, dict] = {}
+    for role, kind, delivery, muted in RoleNotificationDefault.objects.filter(role__in=audiences).values_list(
+        "role", "kind", "delivery", "muted_channels"
+    ):
+        defaults_by_kind.setdefault(kind, {})[role] = (delivery, muted or [])
     groups: dict[str, dict] = {}
-    for kind in KINDS:
+    for kind in kinds:
+        if kind in chosen:
+            delivery, muted, explicit = chosen[kind]
+        else:
+            picked = _pick(defaults_by_kind.get(kind, {}), audiences)
+            delivery, muted = picked if picked else (builtin_default(kind), [])
+            explicit = False
         prefix = kind.split(".", 1)[0]
         group = groups.setdefault(
             prefix, {"key": prefix, "title": str(KIND_GROUPS.get(prefix, prefix)), "kinds": []}
         )
         group["kinds"].append(
-            {"kind": kind, "label": kind_label(kind), "delivery": chosen.get(kind, Delivery.APP)}
+            {
+                "kind": kind,
+                "label": kind_label(kind),
+                "actionable": is_actionable(kind),
+                "delivery": delivery,
+                "muted_channels": list(muted),
+                "chosen": explicit,
+            }
         )
     return list(groups.values())
 
 
+def person_settings(*, user) -> NotificationSettings:
+    """The person's settings row, or an unsaved one with the defaults."""
+    row = NotificationSettings.objects.filter(user=user).first()
+    return row or NotificationSettings(user=user)
+
+
 def unread_email_after(*, user) -> int:
-    row = NotificationSettings.objects.filter(user=user).values_list("unread_email_after", flat=True).first()
-    return row or 0
+    return person_settings(user=user).unread_email_after
+
+
+def delivery_history(*, user, limit: int = 20) -> list[dict]:
+    """The person's latest deliveries ("sent to WhatsApp 08:14"), on their settings page and in the API."""
+    from django.utils import timezone
+
+    from .channels import CHANNEL_LABELS
+    from .models import NotificationDelivery
+
+    rows = (
+        NotificationDelivery.objects.filter(
+            recipient=user, notification__in=visible_to(user=user).values("pk")
+        )
+        .select_related("notification")
+        .order_by("-pk")[:limit]
+    )
+    return [
+        {
+            "notification_id": d.notification_id,
+            "kind": d.notification.kind,
+            "text": notification_text(d.notification),
+            "channel": d.channel,
+            "channel_label": str(CHANNEL_LABELS.get(d.channel, d.channel)),
+            "status": d.status,
+            "status_label": d.get_status_display(),
+            "sent_at": timezone.localtime(d.sent_at) if d.sent_at else None,
+            "updated_at": timezone.localtime(d.updated_at),
+            "reason": d.last_error if d.status != "sent" else "",
+        }
+        for d in rows
+    ]

@@ -19,9 +19,11 @@ from django.utils.translation import gettext as _
 
 from portal.core.errors import InvalidInput, NotFound
 
+from .channels import channels
+from .delivery import deliveries_create, enqueue_after_commit
 from .kinds import KINDS
 from .models import Delivery, Notification, NotificationPreference, NotificationSettings
-from .selectors import forget_bell, unread_count
+from .selectors import effective_choices, forget_bell, unread_count, verified_channels
 from .targets import target_of
 
 logger = logging.getLogger("pelita.notifications")
@@ -104,8 +106,9 @@ def _clean_url(url: str) -> str:
 
 def notify(*, recipients: Iterable, kind: str, params: dict, url: str = "", actor=None) -> list[Notification]:
     """Store one notification per recipient (never the actor, never an inactive person, never someone who
-    turned this kind off), in the caller's transaction; once that transaction commits, push each to the
-    recipient's sockets and send the e-mails asked for "at once". Returns the stored notifications."""
+    turned this kind off), in the caller's transaction, with one queued delivery per channel the person gets it
+    on at once (portal.notifications.delivery); once that transaction commits, push each to the recipient's
+    sockets and enqueue the deliveries for the worker. Returns the stored notifications."""
     if kind not in KINDS:
         raise ValueError(f"Unknown notification kind {kind!r}")
     params = _clean_params(kind=kind, params=params, actor=actor)
@@ -120,15 +123,22 @@ def notify(*, recipients: Iterable, kind: str, params: dict, url: str = "", acto
         people.append(user)
     if not people:
         return []
-    chosen = dict(
-        NotificationPreference.objects.filter(user_id__in=seen, kind=kind).values_list("user_id", "delivery")
-    )
+    choices = effective_choices(user_ids=seen, kind=kind)
+    verified = verified_channels(user_ids=seen)
+    configured = set(channels())
     target_type, target_id = target_of(url)
-    made = []
+    made, routes = [], {}
     for user in people:
-        delivery = chosen.get(user.pk, Delivery.APP)
+        delivery, muted, explicit = choices[user.pk]
         if delivery == Delivery.OFF:
             continue
+        if delivery == Delivery.INSTANT:
+            routes[user.pk] = sorted((verified.get(user.pk, set()) & configured) - set(muted))
+        elif delivery == Delivery.EMAIL:
+            # Chosen by the person before channels existed: e-mail at once to the account's address.
+            routes[user.pk] = ["email"] if user.email and "email" in configured else []
+        elif delivery == Delivery.DIGEST and not explicit and "email" not in verified.get(user.pk, set()):
+            delivery = Delivery.APP  # the default digest goes to verified addresses only
         made.append(
             Notification(
                 recipient=user,
@@ -145,27 +155,22 @@ def notify(*, recipients: Iterable, kind: str, params: dict, url: str = "", acto
     if not made:
         return []
     made = Notification.objects.bulk_create(made)
+    delivery_ids = deliveries_create(
+        [(n, channel) for n in made for channel in routes.get(n.recipient_id, [])]
+    )
     pushes = [(n.pk, n.recipient_id, n.kind, n.text, n.url, n.created_at) for n in made]
-    email_ids = [n.pk for n in made if n.delivery == Delivery.EMAIL]
-    transaction.on_commit(lambda: _after_commit(pushes, email_ids))
+    transaction.on_commit(lambda: _after_commit(pushes))
+    enqueue_after_commit(delivery_ids)
     return made
 
 
-def _after_commit(pushes, email_ids) -> None:
+def _after_commit(pushes) -> None:
     recipient_ids = {p[1] for p in pushes}
     forget_bell(recipient_ids)
     try:
         _push_new(pushes)
     except Exception:
         logger.warning("Could not push notifications %s", [p[0] for p in pushes], exc_info=True)
-    if email_ids:
-        from .tasks import send_notification_emails
-
-        try:
-            send_notification_emails.enqueue(notification_ids=email_ids)
-        except Exception:
-            # The e-mail job (send_notification_emails) retries what is still waiting.
-            logger.warning("Could not send e-mail for notifications %s", email_ids, exc_info=True)
 
 
 def _push_new(pushes) -> None:
@@ -275,32 +280,68 @@ def notifications_mark_all_read(*, user) -> int:
 
 
 @transaction.atomic
-def notification_preferences_set(*, user, deliveries: dict[str, str], unread_email_after: int) -> None:
-    """Save a person's choices: one delivery per kind, and the "e-mail me what I have not read" delay."""
-    errors = {}
-    for kind, delivery in deliveries.items():
-        if kind not in KINDS:
+def notification_settings_set(
+    *,
+    user,
+    kinds: dict[str, dict],
+    unread_email_after: int | None = None,
+    quiet_start=None,
+    quiet_end=None,
+) -> None:
+    """Save a person's choices. `kinds`: {kind: {"delivery": ..., "muted_channels": [...]}} for any of the
+    kinds their roles receive (a kind left out keeps its setting); a choice equal to the person's default is
+    not stored, so a later change of the defaults reaches them. The reminder delay (working minutes) and the
+    quiet hours apply to every kind."""
+    from .selectors import preference_choices
+
+    current = {item["kind"]: item for group in preference_choices(user=user) for item in group["kinds"]}
+    configured = set(channels())
+    errors: dict[str, list] = {}
+    for kind, choice in kinds.items():
+        if kind not in current:
             errors.setdefault(kind, []).append(_("Unknown kind of notification."))
-        elif delivery not in Delivery.values:
+            continue
+        if choice.get("delivery") not in Delivery.values:
             errors.setdefault(kind, []).append(_("Choose one of the options."))
-    if unread_email_after not in dict(NotificationSettings.REMIND_CHOICES):
+        muted = choice.get("muted_channels") or []
+        if not isinstance(muted, list) or set(muted) - configured:
+            errors.setdefault(kind, []).append(_("Unknown channel."))
+    if unread_email_after is not None and unread_email_after not in dict(NotificationSettings.REMIND_CHOICES):
         errors["unread_email_after"] = [_("Choose one of the options.")]
     if errors:
         raise InvalidInput(_("Please correct the errors below."), errors=errors)
-    existing = {p.kind: p for p in NotificationPreference.objects.filter(user=user)}
-    for kind, delivery in deliveries.items():
+    existing = {p.kind: p for p in NotificationPreference.objects.filter(user=user, kind__in=list(kinds))}
+    from .selectors import default_choice
+
+    for kind, choice in kinds.items():
+        delivery, muted = choice["delivery"], sorted(set(choice.get("muted_channels") or []))
         pref = existing.get(kind)
-        if delivery == Delivery.APP:
+        if (delivery, muted) == default_choice(user=user, kind=kind):
             if pref is not None:
                 pref.delete()
         elif pref is None:
-            pref = NotificationPreference(user=user, kind=kind, delivery=delivery)
+            pref = NotificationPreference(user=user, kind=kind, delivery=delivery, muted_channels=muted)
             pref.full_clean(validate_unique=False)
             pref.save()
-        elif pref.delivery != delivery:
-            pref.delivery = delivery
-            pref.save(update_fields=["delivery"])
-    settings_row, _created = NotificationSettings.objects.get_or_create(user=user)
-    if settings_row.unread_email_after != unread_email_after:
-        settings_row.unread_email_after = unread_email_after
-        settings_row.save(update_fields=["unread_email_after"])
+        elif (pref.delivery, sorted(pref.muted_channels or [])) != (delivery, muted):
+            pref.delivery, pref.muted_channels = delivery, muted
+            pref.save(update_fields=["delivery", "muted_channels"])
+    if unread_email_after is None and quiet_start is None and quiet_end is None:
+        return
+    row, _created = NotificationSettings.objects.get_or_create(user=user)
+    if unread_email_after is not None:
+        row.unread_email_after = unread_email_after
+    if quiet_start is not None:
+        row.quiet_start = quiet_start
+    if quiet_end is not None:
+        row.quiet_end = quiet_end
+    row.save()
+
+
+def notification_preferences_set(*, user, deliveries: dict[str, str], unread_email_after: int) -> None:
+    """The settings page before channels: one delivery per kind and the reminder delay."""
+    notification_settings_set(
+        user=user,
+        kinds={kind: {"delivery": delivery, "muted_channels": []} for kind, delivery in deliveries.items()},
+        unread_email_after=unread_email_after,
+    )

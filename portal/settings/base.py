@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "channels",
     "guardian",
     "ninja",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -302,8 +303,18 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 PELITA_PRIVATE_MEDIA_ROOT = Path(os.environ.get("PELITA_PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 PELITA_COMMITMENTS_IMPORT_MAX_BYTES = 2 * 1024 * 1024
 
-# Background work: Django's task framework backport, run inline unless configured otherwise.
+# Background work: Django's task framework backport, run inline unless configured otherwise (production: the
+# database backend and its worker, `manage.py db_worker`, started by `make serve`).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Notification channels (portal/notifications/channels): each a backend; console ones keep everything on a
+# developer's machine. Production overrides them from the environment (docs/DEPLOY.md).
+PELITA_NOTIFY_CHANNELS = {
+    "email": {"BACKEND": "portal.notifications.channels.email.EmailChannel"},
+    "sms": {"BACKEND": "portal.notifications.channels.phone.ConsolePhoneChannel"},
+    "whatsapp": {"BACKEND": "portal.notifications.channels.phone.ConsolePhoneChannel"},
+}
+# Management commands the notifications scheduler (`manage.py notifications_scheduler`) runs, every N seconds.
+PELITA_PERIODIC_COMMANDS = {"sweep_overdue": 3600}
 
 # Pelita
 PELITA_API_TOKEN_TTL_DAYS = 30

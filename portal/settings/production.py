@@ -37,6 +37,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "false").lower() == "true"
 PELITA_DEMO_PASSWORD = ""
 PELITA_ENVIRONMENT = "production"
+# Deliveries, reminders and digests run in the database queue's worker (`manage.py db_worker`, beside the web
+# workers in `make serve`), so a web request never waits for a provider.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Under ASGI every request runs its sync code in a fresh thread, so persistent connections (CONN_MAX_AGE) are
 # never reused and pile up until PostgreSQL refuses clients. A connection pool per worker process
@@ -49,4 +52,34 @@ if IS_POSTGRES:  # noqa: F405
         "min_size": 2,
         "max_size": int(os.environ.get("PELITA_DB_POOL_SIZE", "12")),
         "timeout": float(os.environ.get("PELITA_DB_POOL_TIMEOUT", "5")),
+    }
+
+# Notification channels: e-mail always; SMS and WhatsApp when their provider is configured (docs/DEPLOY.md).
+PELITA_NOTIFY_CHANNELS = {"email": {"BACKEND": "portal.notifications.channels.email.EmailChannel"}}
+if os.environ.get("PELITA_SMS_GATEWAY_URL"):
+    PELITA_NOTIFY_CHANNELS["sms"] = {
+        "BACKEND": "portal.notifications.channels.phone.SMSGatewayChannel",
+        "OPTIONS": {
+            "url": os.environ["PELITA_SMS_GATEWAY_URL"],
+            "username": os.environ.get("PELITA_SMS_GATEWAY_USER", ""),
+            "password": os.environ.get("PELITA_SMS_GATEWAY_PASSWORD", ""),
+        },
+    }
+if os.environ.get("PELITA_WHATSAPP_TOKEN"):
+    PELITA_NOTIFY_CHANNELS["whatsapp"] = {
+        "BACKEND": "portal.notifications.channels.phone.WhatsAppCloudChannel",
+        "OPTIONS": {
+            "phone_number_id": os.environ.get("PELITA_WHATSAPP_PHONE_NUMBER_ID", ""),
+            "token": os.environ["PELITA_WHATSAPP_TOKEN"],
+            "template": os.environ.get("PELITA_WHATSAPP_TEMPLATE", "pelita_notification"),
+        },
+    }
+if os.environ.get("PELITA_VAPID_PRIVATE_KEY"):
+    PELITA_NOTIFY_CHANNELS["push"] = {
+        "BACKEND": "portal.notifications.channels.push.WebPushChannel",
+        "OPTIONS": {
+            "vapid_private_key": os.environ["PELITA_VAPID_PRIVATE_KEY"],
+            "vapid_public_key": os.environ.get("PELITA_VAPID_PUBLIC_KEY", ""),
+            "vapid_subject": os.environ.get("PELITA_VAPID_SUBJECT", "mailto:admin@pelita.local"),
+        },
     }

@@ -58,20 +58,52 @@ def test_email_at_once_in_the_recipients_language_without_the_child(
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()
 
 
-def test_failed_email_is_logged_and_retried_by_the_job(
-    people, settings, django_capture_on_commit_callbacks, caplog
+def test_failed_email_is_recorded_retried_with_backoff_and_never_raised(
+    people, settings, django_capture_on_commit_callbacks
 ):
+    from portal.notifications.delivery import run_deliveries
+    from portal.notifications.models import NotificationDelivery
+
     ani = people["ani"]
     prefer(ani, "referral.sent", "email")
     settings.EMAIL_BACKEND = "tests.notifications.test_emails.BrokenBackend"
     with django_capture_on_commit_callbacks(execute=True):
-        made = notify(recipients=[ani], kind="referral.sent", params=REFERRAL)
-    assert "Could not e-mail" in caplog.text
+        made = notify(recipients=[ani], kind="referral.sent", params=REFERRAL)  # does not raise
+    (delivery,) = NotificationDelivery.objects.filter(notification=made[0])
+    assert (delivery.status, delivery.attempts, delivery.last_error) == (
+        "failed",
+        1,
+        "mail server: ConnectionRefusedError",
+    )
+    assert delivery.next_attempt_at > timezone.now() + timedelta(seconds=25)  # backoff
     assert Notification.objects.get(pk=made[0].pk).emailed_at is None  # stored, waiting
+    assert run_deliveries() == {}  # not due yet
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    Notification.objects.filter(pk=made[0].pk).update(created_at=timezone.now() - timedelta(minutes=2))
     call_command("notifications_send_email", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert mail.outbox == []
+    assert run_deliveries(now=timezone.now() + timedelta(minutes=1)) == {"sent": 1}
     assert len(mail.outbox) == 1 and "APM-5202-00042" in mail.outbox[0].subject
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("sent", 2) and delivery.sent_at
+    assert run_deliveries(now=timezone.now() + timedelta(days=1)) == {}  # never sent twice
+
+
+def test_a_delivery_that_keeps_failing_is_given_up(people, settings, django_capture_on_commit_callbacks):
+    from portal.notifications.delivery import MAX_ATTEMPTS, run_deliveries
+    from portal.notifications.models import NotificationDelivery
+
+    ani = people["ani"]
+    prefer(ani, "referral.sent", "email")
+    settings.EMAIL_BACKEND = "tests.notifications.test_emails.BrokenBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[ani], kind="referral.sent", params=REFERRAL)
+    later = timezone.now()
+    for _ in range(MAX_ATTEMPTS):
+        later += timedelta(hours=7)
+        run_deliveries(now=later)
+    delivery = NotificationDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("gave_up", MAX_ATTEMPTS)
+    assert delivery.last_error == "mail server: ConnectionRefusedError"
 
 
 class BrokenBackend:
@@ -110,30 +142,51 @@ def test_daily_digest_groups_per_person_and_is_sent_once(people):
     assert len(mail.outbox) == 2
 
 
-def test_unread_reminder_after_the_chosen_delay_only_for_in_pelita_kinds(people):
+def test_unread_reminder_after_the_chosen_working_time_for_what_asks_to_act(people):
+    import datetime as dt
+
+    from portal.core.workdays import WITA
+
     ani, ben, citra = people["ani"], people["ben"], people["citra"]
     NotificationSettings.objects.create(user=ani, unread_email_after=60)
     NotificationSettings.objects.create(user=ben, unread_email_after=240)
     prefer(ani, "forum.reply", "digest")
-    old = timezone.now() - timedelta(minutes=90)
+    now = dt.datetime(2026, 12, 2, 10, 0, tzinfo=WITA)  # a Wednesday
     notify(
         recipients=[ani, ben, citra], kind="forum.mention", params={"actor": "Dewi", "thread": "Rapat desa"}
     )
     notify(recipients=[ani], kind="forum.reply", params={"actor": "Dewi", "thread": "Digest only"})
     read = notify(recipients=[ani], kind="story.review", params={"title": "Sudah dibaca"})[0]
-    Notification.objects.update(created_at=old)
-    Notification.objects.filter(pk=read.pk).update(read_at=timezone.now())
-    notify(recipients=[ani], kind="story.review", params={"title": "Terlalu baru"})
-    assert send_unread_reminders() == 1  # Ani: 60 min passed; Ben waits 4 h; Citra has no reminder
+    Notification.objects.update(created_at=now - timedelta(minutes=90))
+    Notification.objects.filter(pk=read.pk).update(read_at=now)
+    new = notify(recipients=[ani], kind="story.review", params={"title": "Terlalu baru"})[0]
+    Notification.objects.filter(pk=new.pk).update(created_at=now - timedelta(minutes=10))
+    # Ani: 90 working minutes passed; Ben waits 4 working hours; Citra's address is not verified
+    assert send_unread_reminders(now=now) == 1
     (message,) = mail.outbox
     assert message.to == ["ani@example.org"]
     assert message.subject == "[Pelita] 1 pemberitahuan yang belum Anda baca"
     assert "Dewi menyebut Anda di “Rapat desa”" in message.body
     for absent in ("Digest only", "Sudah dibaca", "Terlalu baru"):
         assert absent not in message.body
-    assert send_unread_reminders() == 0  # sent once
-    assert send_unread_reminders(now=timezone.now() + timedelta(hours=3)) == 2  # Ben, then Ani's newer one
+    assert send_unread_reminders(now=now) == 0  # sent once
+    assert send_unread_reminders(now=now + timedelta(hours=3)) == 2  # Ben, then Ani's newer one
     assert {m.to[0] for m in mail.outbox[1:]} == {"ani@example.org", "ben@example.org"}
+
+
+def test_the_reminder_counts_working_time_only():
+    import datetime as dt
+
+    from portal.core.workdays import WITA
+    from portal.notifications.workhours import working_minutes_between
+
+    friday_evening = dt.datetime(2026, 12, 4, 17, 0, tzinfo=WITA)
+    saturday = dt.datetime(2026, 12, 5, 12, 0, tzinfo=WITA)
+    monday = dt.datetime(2026, 12, 7, 12, 0, tzinfo=WITA)
+    assert working_minutes_between(friday_evening, saturday) == 0
+    assert working_minutes_between(friday_evening, monday) == 240
+    christmas = dt.datetime(2026, 12, 25, 12, 0, tzinfo=WITA)
+    assert working_minutes_between(christmas - timedelta(hours=3), christmas) == 0  # a public holiday
 
 
 def test_people_without_an_address_get_no_email(people, django_capture_on_commit_callbacks):

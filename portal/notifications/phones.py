@@ -1,0 +1,96 @@
+"""A person's phone number for SMS and WhatsApp, verified by a one-time code (6 digits, 10 minutes, 5 tries)
+before anything is sent to it."""
+
+import re
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.core.errors import Conflict, InvalidInput
+
+from .channels import DeliveryFailure, channels
+from .models import ContactPoint
+
+CODE_TTL = timedelta(minutes=10)
+MAX_TRIES = 5
+_E164 = re.compile(r"^\+[1-9]\d{7,14}$")
+
+
+def normalize_phone(raw: str) -> str:
+    """+62… from "0812-…", "62812…" or "+62 812 …" (Indonesian numbers by default)."""
+    digits = re.sub(r"[\s\-().]", "", raw or "")
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    elif digits.startswith("0"):
+        digits = "+62" + digits[1:]
+    elif digits.startswith("62"):
+        digits = "+" + digits
+    if not _E164.match(digits):
+        msg = _("Enter a phone number such as +62 812 3456 7890.")
+        raise InvalidInput(msg, errors={"phone": [msg]})
+    return digits
+
+
+def phone_channels() -> dict:
+    return {name: backend for name, backend in channels().items() if getattr(backend, "phone", False)}
+
+
+@transaction.atomic
+def phone_start(*, user, phone: str, channel: str = "") -> ContactPoint:
+    """Store the number (unverified) and send a one-time code through `channel` (default: the first phone
+    channel configured). A failure to send is a 409 for the person to try again, never a 500."""
+    number = normalize_phone(phone)
+    available = phone_channels()
+    if not available:
+        raise Conflict(_("Pelita cannot send to phones here yet."))
+    if channel and channel not in available:
+        msg = _("Unknown channel.")
+        raise InvalidInput(msg, errors={"channel": [msg]})
+    backend = available[channel] if channel else next(iter(available.values()))
+    code = f"{secrets.randbelow(10**6):06d}"
+    point, _created = ContactPoint.objects.select_for_update().get_or_create(
+        user=user, channel="phone", defaults={"address": number}
+    )
+    point.address = number
+    point.verified_at = None
+    point.code_hash = make_password(code)
+    point.code_expires_at = timezone.now() + CODE_TTL
+    point.code_attempts = 0
+    point.save()
+    try:
+        backend.send_code(user=user, address=number, code=code)
+    except DeliveryFailure as exc:
+        raise Conflict(_("The code could not be sent. Check the number and try again.")) from exc
+    return point
+
+
+def phone_verify(*, user, code: str) -> ContactPoint:
+    """Check the one-time code; a wrong one counts (5 tries), and is recorded even though the call fails."""
+    wrong = _("This code is not right, or it has expired. Ask for a new one.")
+    with transaction.atomic():
+        point = ContactPoint.objects.select_for_update().filter(user=user, channel="phone").first()
+        valid = (
+            point is not None
+            and point.code_hash
+            and point.code_expires_at is not None
+            and point.code_expires_at >= timezone.now()
+            and point.code_attempts < MAX_TRIES
+        )
+        if valid and check_password(str(code or "").strip(), point.code_hash):
+            point.verified_at = timezone.now()
+            point.code_hash = ""
+            point.code_expires_at = None
+            point.save(update_fields=["verified_at", "code_hash", "code_expires_at"])
+            return point
+        if point is not None:
+            ContactPoint.objects.filter(pk=point.pk).update(code_attempts=point.code_attempts + 1)
+    raise InvalidInput(wrong, errors={"code": [wrong]})
+
+
+@transaction.atomic
+def phone_remove(*, user) -> None:
+    ContactPoint.objects.filter(user=user, channel="phone").delete()
