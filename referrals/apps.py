@@ -11,9 +11,10 @@ class ReferralsConfig(AppConfig):
         from portal.core.navigation import register_section
 
         from . import demo
-        from .kinds import register_kinds
+        from .kinds import register_kinds, register_urgency_checks
 
         register_kinds()
+        register_urgency_checks()
 
         register_demo_seeder("referrals", demo.seed, order=20)
 

@@ -22,3 +22,25 @@ def register_kinds() -> None:
         actionable=True,
         group="referral",
     )
+
+
+def is_urgent_child_protection(notification) -> bool:
+    """True when a notification points at an urgent referral for a child-protection service: those go out at
+    once even in a person's quiet hours (issue 13; portal.notifications.kinds.register_urgency_check). One
+    indexed query; False for a notification about anything else."""
+    from .models import Referral, Urgency
+
+    target_id = notification.target_id or ""
+    if notification.target_type != "referrals.referral" or not (target_id.isdigit() and len(target_id) <= 18):
+        return False
+    return Referral.objects.filter(
+        pk=int(target_id), urgency=Urgency.URGENT, service__child_protection=True
+    ).exists()
+
+
+def register_urgency_checks() -> None:
+    from portal.notifications.kinds import KINDS, register_urgency_check
+
+    for kind in KINDS:
+        if kind.startswith("referral."):
+            register_urgency_check(kind=kind, check=is_urgent_child_protection)
