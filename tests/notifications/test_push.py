@@ -219,6 +219,9 @@ def test_the_service_worker_and_manifest_are_served_from_the_root(client):
     assert data["start_url"] == "/" and {i["sizes"] for i in data["icons"]} >= {"192x192", "512x512"}
     for icon in data["icons"]:
         assert client.get(icon["src"]).status_code == 200
+    # Installable: every page names the manifest (the login page and the public site alike).
+    for path in ("/accounts/login/", "/accounts/password_reset/"):
+        assert '<link rel="manifest" href="/manifest.webmanifest">' in client.get(path).content.decode()
 
 
 def test_the_settings_page_offers_push_and_lists_the_devices(people, push_service):
