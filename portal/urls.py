@@ -30,7 +30,7 @@ urlpatterns = [
     path(
         "admin/password_reset/",
         people_views.ThrottledAdminPasswordResetView.as_view(),
-        name="wagtailadmin_password_reset_throttled",
+        name="wagtailadmin_password_reset",  # the same name and path as Wagtail's own
     ),
     # The site history report lists every log entry of every model the person has a permission on, with no
     # area scope: a provincial coordinator read the roles, agencies and dusun of other provinces there. The
