@@ -78,6 +78,19 @@ def home(request):
     )
 
 
+def superusers_only(view):
+    """`view` for superusers; 404 (as for no such page) for everyone else."""
+
+    def wrapped(request, *args, **kwargs):
+        if not (request.user.is_authenticated and request.user.is_superuser):
+            return not_found(request, *args, **kwargs)
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = getattr(view, "__name__", "superusers_only")
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
 def not_found(request, *args, **kwargs):
     """A URL that exists only to be switched off: the same 404 as any missing page."""
     from django.http import Http404

@@ -21,3 +21,10 @@ class PelitaViewSetGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_pelita_viewsets():
     return PelitaViewSetGroup()
+
+
+@hooks.register("construct_reports_menu")
+def hide_site_history(request, menu_items):
+    """The site-wide history report is unscoped and superusers' only (portal/urls.py): not offered to others."""
+    if not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if item.name != "site-history"]

@@ -4,6 +4,7 @@ to the contract: a reconnecting client asks for what it missed after the last id
 from datetime import datetime
 
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -14,6 +15,8 @@ from .selectors import notification_text, notifications_for, unread_count
 from .services import notification_mark_read, notifications_mark_all_read
 
 router = Router(tags=["notifications"])
+# Notifications name cases, agencies and people: every answer is Cache-Control: no-store, private (issue 19.6).
+router.add_decorator(never_cache, mode="view")
 
 
 class NotificationOut(Schema):

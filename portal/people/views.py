@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
+from wagtail.admin.views.account import PasswordResetView as WagtailPasswordResetView
 
 from portal.core.forms import CleanInputMixin
 
@@ -69,14 +70,10 @@ class PelitaLoginView(auth_views.LoginView):
         return response
 
 
-class ThrottledPasswordResetView(auth_views.PasswordResetView):
-    """Django's password reset, throttled per address and per e-mail address (portal.people.throttle). Over a
-    limit the form comes back with the same message whether or not an account has the address, and no e-mail
-    goes out; under it the answer is Django's ("sent", whether or not an account exists)."""
-
-    template_name = "people/password_reset.html"
-    email_template_name = "people/password_reset_email.txt"
-    subject_template_name = "people/password_reset_subject.txt"
+class ResetThrottleMixin:
+    """Password resets throttled per address and per e-mail address (portal.people.throttle). Over a limit the
+    form comes back with the same message whether or not an account has the address, and no e-mail goes out;
+    under it the answer is Django's ("sent", whether or not an account exists)."""
 
     def form_valid(self, form):
         if not reset_allowed(email=form.cleaned_data.get("email", ""), ip=client_ip(self.request)):
@@ -88,6 +85,19 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
             response.status_code = 429
             return response
         return super().form_valid(form)
+
+
+class ThrottledPasswordResetView(ResetThrottleMixin, auth_views.PasswordResetView):
+    """Pelita's password reset page (/accounts/password_reset/)."""
+
+    template_name = "people/password_reset.html"
+    email_template_name = "people/password_reset_email.txt"
+    subject_template_name = "people/password_reset_subject.txt"
+
+
+class ThrottledAdminPasswordResetView(ResetThrottleMixin, WagtailPasswordResetView):
+    """The Wagtail admin's own reset page (/admin/password_reset/): a second door to the same e-mails, counted
+    on the same limits (portal/urls.py mounts it before the admin's URLs)."""
 
 
 @login_required
