@@ -33,6 +33,34 @@ VERSION_TTL = 60 * 60 * 24
 _SECRET = hashlib.sha256(f"pelita-pagecache:{settings.SECRET_KEY}".encode()).hexdigest()[:20]
 
 
+def _release() -> str:
+    """What the stored pages were rendered by: PELITA_RELEASE when the deployment names it (the same on every
+    host), else a fingerprint of this install's code and templates (size and mtime of each file), so a page
+    rendered by the previous release is never served after an upgrade."""
+    named = getattr(settings, "PELITA_RELEASE", "")
+    if named:
+        return str(named)
+    import os
+
+    digest = hashlib.sha256()
+    base = str(settings.BASE_DIR)
+    for root, dirs, files in os.walk(base):
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and d not in ("node_modules", "var", "media")
+        )
+        for name in sorted(files):
+            if name.endswith((".py", ".html", ".mo")):
+                try:
+                    st = os.stat(os.path.join(root, name))
+                except OSError:
+                    continue
+                digest.update(f"{root}/{name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return digest.hexdigest()[:12]
+
+
+_RELEASE = _release()
+
+
 class MARKS:
     """Placeholders written into a cached page instead of per-request parts (unguessable: derived from the
     secret key, so a post's text cannot contain one on purpose)."""
@@ -71,7 +99,7 @@ def bump(*keys: str) -> None:
 
 
 def page_key(*parts) -> str:
-    raw = "|".join(str(p) for p in parts)
+    raw = "|".join(str(p) for p in (_RELEASE, *parts))
     return "pc:page:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 

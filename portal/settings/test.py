@@ -29,3 +29,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 # Server threads in browser tests must not keep connections open past a request (the test database is dropped
 # at the end of the run).
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+
+# Each test run has its own cache namespace in a shared Redis (kept in the environment, so the servers a test
+# starts share it): a page or version left by an earlier run, on other code or another database, is never read.
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
+    import os as _os
+    import uuid as _uuid
+
+    _os.environ.setdefault("PELITA_TEST_CACHE_PREFIX", f"pelita-test-{_uuid.uuid4().hex[:8]}")
+    CACHES["default"]["KEY_PREFIX"] = _os.environ["PELITA_TEST_CACHE_PREFIX"]  # noqa: F405
