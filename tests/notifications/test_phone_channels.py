@@ -150,14 +150,17 @@ def test_quiet_hours_hold_back_except_urgent_child_protection(
     }
     assert run_deliveries(now=dt.datetime(2026, 12, 3, 6, 0, 1, tzinfo=WITA)) == {"sent": 2}
     # Urgent child protection goes out at night
+    previous = URGENCY_CHECKS.get("referral.sent")
     register_urgency_check(kind="referral.sent", check=lambda n: True)
     try:
         with django_capture_on_commit_callbacks(execute=True):
             notify(recipients=[ani], kind="referral.sent", params=REFERRAL)
         NotificationDelivery.objects.filter(status="queued").update(next_attempt_at=night, created_at=night)
         assert run_deliveries(now=night) == {"sent": 2}
-    finally:
+    finally:  # put back what the products registered (referrals' urgency check)
         URGENCY_CHECKS.pop("referral.sent", None)
+        if previous is not None:
+            URGENCY_CHECKS["referral.sent"] = previous
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,9 @@ def _sent_notice(referral):
 
 
 def test_only_urgent_child_protection_referrals_pass_quiet_hours(jago):
+    from referrals.kinds import register_urgency_checks
+
+    register_urgency_checks()  # as at start-up (another test may have replaced a check meanwhile)
     routine = referral_create(
         actor=jago["worker"],
         code=jago["case"].code,
