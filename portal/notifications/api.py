@@ -135,8 +135,8 @@ class KindSettingIn(Schema):
 
 class NotificationSettingsIn(Schema):
     unread_email_after: int | None = None
-    quiet_start: str | None = Field(None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-    quiet_end: str | None = Field(None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    quiet_start: str | None = Field(None, max_length=5, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    quiet_end: str | None = Field(None, max_length=5, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     kinds: list[KindSettingIn] = Field(default_factory=list, max_length=200)
 
 
@@ -277,11 +277,12 @@ def _push_out(sub) -> dict:
 
 
 @router.get("/me/push-subscriptions", response=PushSubscriptionPage, tags=["people"])
-def my_push_subscriptions(request):
+def my_push_subscriptions(request, params: Query[PageParams]):
+    """The caller's devices opted in to Web Push, oldest first (an API.md list: page, page_size)."""
     from .models import PushSubscription
 
-    subs = list(PushSubscription.objects.filter(user=request.user).order_by("pk"))
-    return {"count": len(subs), "results": [_push_out(s) for s in subs]}
+    qs = PushSubscription.objects.filter(user=request.user).order_by("pk")
+    return paginate(qs, page=params.page, page_size=params.page_size, serialize=_push_out)
 
 
 @router.post("/me/push-subscriptions", response={201: PushSubscriptionOut}, tags=["people"])

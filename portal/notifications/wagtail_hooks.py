@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.models import WagtailAdminModelForm
 
 from portal.core.backoffice import ScopedModelViewSet, register_backoffice_viewset
+from portal.core.forms import CleanInputMixin
 
 from .channels import CHANNEL_LABELS
 from .kinds import AUDIENCES, KINDS
@@ -46,7 +47,7 @@ class DeliveryViewSet(SuperusersOnlyViewSet):
     ordering = ["-pk"]
 
 
-class RoleDefaultForm(WagtailAdminModelForm):
+class RoleDefaultForm(CleanInputMixin, WagtailAdminModelForm):
     role = forms.ChoiceField(label=_("Role"), choices=[(k, v) for k, v in AUDIENCES.items()])
     kind = forms.ChoiceField(label=_("Kind"), choices=[(k, k) for k in KINDS])
     muted_channels = forms.MultipleChoiceField(

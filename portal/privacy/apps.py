@@ -10,3 +10,8 @@ class PrivacyConfig(AppConfig):
     name = "portal.privacy"
     label = "privacy"
     verbose_name = _("Privacy and security")
+
+    def ready(self):
+        from .logging import install_record_factory
+
+        install_record_factory()
