@@ -13,9 +13,10 @@ from portal.agencies.selectors import agencies_list
 from portal.areas.models import Area
 from portal.audit.services import audit_log
 from portal.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from portal.core.forms import error_summary
 from portal.core.panels import panels_for
 
-from . import selectors, services
+from . import registration, selectors, services
 from .forms import (
     CaseForm,
     CaseSearchForm,
@@ -89,34 +90,64 @@ def case_create(request):
         raise Forbidden(_("Only case workers register children."))
     areas = list(selectors.case_worker_areas(user=request.user).order_by("code"))
     service_list = list(Service.objects.all())
-    form = CaseForm(request.POST or None, areas=areas, services=service_list)
-    if request.method == "POST" and form.is_valid():
+    post = request.POST if request.method == "POST" else None
+    form = CaseForm(post, areas=areas, services=service_list)
+    flow = registration.flow_for(post)
+    duplicates = []
+    if post is not None:
+        flow = registration.apply_flow(form, flow)
+    if flow.register and not form.errors:
         data = form.cleaned_data
-        try:
-            case = services.case_register(
-                actor=request.user,
-                area=Area.objects.filter(code=data["area"]).first(),
-                child_name=data["child_name"],
-                sex=data["sex"],
-                birth_date=data["birth_date"],
-                nik=data["nik"],
-                caregiver_name=data["caregiver_name"],
-                caregiver_relation=data["caregiver_relation"],
-                caregiver_phone=data["caregiver_phone"],
-                address=data["address"],
-                parent_abroad=data["parent_abroad"],
-                destination_country=data["destination_country"],
-                abroad_since=data["abroad_since"],
-                needs=[s for s in service_list if s.slug in data["needs"]],
-                notes=data["notes"],
-                request=request,
+        area = Area.objects.filter(code=data["area"]).first()
+        if "confirm_new" not in post:
+            duplicates = registration.possible_duplicates(
+                actor=request.user, area=area, child_name=data["child_name"], birth_date=data["birth_date"]
             )
-        except InvalidInput as exc:
-            _form_errors(form, exc)
+        if not duplicates:
+            try:
+                case = services.case_register(
+                    actor=request.user,
+                    area=area,
+                    child_name=data["child_name"],
+                    sex=data["sex"],
+                    birth_date=data["birth_date"],
+                    nik=data["nik"],
+                    caregiver_name=data["caregiver_name"],
+                    caregiver_relation=data["caregiver_relation"],
+                    caregiver_phone=data["caregiver_phone"],
+                    address=data["address"],
+                    parent_abroad=data["parent_abroad"],
+                    destination_country=data["destination_country"],
+                    abroad_since=data["abroad_since"],
+                    needs=[s for s in service_list if s.slug in data["needs"]],
+                    notes=data["notes"],
+                    request=request,
+                )
+            except InvalidInput as exc:
+                _form_errors(form, exc)
+                flow.show_all = True
+            else:
+                messages.success(request, _("The child was registered as %(code)s.") % {"code": case.code})
+                return redirect("referrals:case_detail", code=case.code)
         else:
-            messages.success(request, _("The child was registered as %(code)s.") % {"code": case.code})
-            return redirect("referrals:case_detail", code=case.code)
-    return render(request, "referrals/case_form.html", {"form": form, "areas": areas})
+            # The person sees the codes of cases on their own team: an identity view of those cases.
+            for other in duplicates:
+                _audit_identity(
+                    request, case=other, fields=["child_name", "birth_date"], action="case.duplicate_check"
+                )
+    return render(
+        request,
+        "referrals/case_form.html",
+        {
+            "form": form,
+            "areas": areas,
+            "steps": registration.step_context(form, flow),
+            "current": flow.current,
+            "current_slug": registration.STEP_SLUGS[flow.current],
+            "summary": error_summary(form),
+            "duplicates": duplicates,
+        },
+    )
 
 
 @login_required
