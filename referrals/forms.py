@@ -236,3 +236,27 @@ class InboxFilterForm(PelitaForm):
 
 class CaseSearchForm(PelitaForm):
     q = forms.CharField(label=_("Search by code or name"), required=False, max_length=100)
+
+
+class IdentityForm(PelitaForm):
+    """The case team corrects the child's identity: the same fields and messages as at registration."""
+
+    child_name = CaseForm.base_fields["child_name"]
+    sex = CaseForm.base_fields["sex"]
+    birth_date = CaseForm.base_fields["birth_date"]
+    nik = CaseForm.base_fields["nik"]
+    caregiver_name = CaseForm.base_fields["caregiver_name"]
+    caregiver_relation = CaseForm.base_fields["caregiver_relation"]
+    caregiver_phone = CaseForm.base_fields["caregiver_phone"]
+    address = CaseForm.base_fields["address"]
+    reason = forms.CharField(
+        label=_("Why the correction"),
+        required=False,
+        max_length=500,
+        help_text=_("For example: the name as written on the family card. The case team reads it."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        _identity_rules(self, data)
+        return data

@@ -53,8 +53,46 @@ RESPONSE_WORKING_DAYS = {Urgency.ROUTINE: 3, Urgency.URGENT: 1}
 MAX_AGE_YEARS = 18
 # The provinces of Indonesia (Kemendagri codes): the first two digits of a NIK.
 PROVINCE_CODES = frozenset(
-    "11 12 13 14 15 16 17 18 19 21 31 32 33 34 35 36 51 52 53 61 62 63 64 65 71 72 73 74 75 76 81 82 "
-    "91 92 93 94 95 96".split()
+    [
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "16",
+        "17",
+        "18",
+        "19",
+        "21",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "51",
+        "52",
+        "53",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "72",
+        "73",
+        "74",
+        "75",
+        "76",
+        "81",
+        "82",
+        "91",
+        "92",
+        "93",
+        "94",
+        "95",
+        "96",
+    ]
 )
 LIAISON_PERMS = ("view_referral", "view_referral_identity", "message_referral")
 

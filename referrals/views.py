@@ -283,6 +283,12 @@ def case_needs(request, code):
 def case_audit(request, code):
     case = _team_access(request, code)
     page = Paginator(selectors.case_audit_trail(case=case), 50).get_page(request.GET.get("page"))
+    # An identity correction shows its old and new values here: the case team only (_team_access).
+    from .identity import corrections_by_entry
+
+    corrections = corrections_by_entry(case=case, entry_ids=[e.pk for e in page.object_list])
+    for entry in page.object_list:
+        entry.correction = corrections.get(entry.pk)
     return render(request, "referrals/case_audit.html", {"case": case, "page": page})
 
 
@@ -525,4 +531,44 @@ def inbox(request):
                 k: v for k, v in (("service", data.get("service")), ("status", data.get("status"))) if v
             },
         },
+    )
+
+
+# --- identity correction (issue 20) ------------------------------------------------------------------------
+
+
+@login_required
+def case_identity(request, code):
+    """The case team corrects the child's identity; every change is audited with its old value."""
+    from .forms import IdentityForm
+    from .identity import CORRECTABLE, case_correct_identity
+
+    case = _team_access(request, code)
+    initial = {name: getattr(case, name) for name in CORRECTABLE}
+    form = IdentityForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            correction = case_correct_identity(
+                actor=request.user,
+                code=case.code,
+                values={name: data[name] for name in CORRECTABLE},
+                reason=data["reason"],
+                request=request,
+            )
+        except InvalidInput as exc:
+            _form_errors(form, exc)
+        else:
+            if correction is None:
+                messages.info(request, _("Nothing was changed."))
+            else:
+                messages.success(
+                    request, _("The child's details were corrected. The audit trail keeps the old values.")
+                )
+            return redirect("referrals:case_detail", code=case.code)
+    _audit_identity(request, case=case, fields=CORRECTABLE, action="case.identity_form_view")
+    return render(
+        request,
+        "referrals/case_identity.html",
+        {"case": case, "form": form, "summary": error_summary(form)},
     )
