@@ -22,6 +22,24 @@ class CaseForm(OnceForm):
     and the NIK run in the same pass as everything else (services.identity_errors), so a person hears every
     problem on the first submit. registration.STEPS splits it into short steps on a phone."""
 
+    # The order of the steps (the error summary lists the problems in the order of the page).
+    field_order = (
+        "child_name",
+        "sex",
+        "birth_date",
+        "nik",
+        "area",
+        "address",
+        "caregiver_name",
+        "caregiver_relation",
+        "caregiver_phone",
+        "parent_abroad",
+        "destination_country",
+        "abroad_since",
+        "needs",
+        "notes",
+    )
+
     area = forms.ChoiceField(
         label=_("Dusun or desa"), error_messages=_required(_("Choose the child's dusun or desa."))
     )

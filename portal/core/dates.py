@@ -59,8 +59,13 @@ class DatePartsWidget(forms.MultiWidget):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         labels = {"day": _("Day"), "month": _("Month"), "year": _("Year")}
+        base_id = (attrs or {}).get("id") or self.attrs.get("id")
         for sub, part in zip(context["widget"]["subwidgets"], PARTS, strict=True):
             sub["part_label"] = labels[part]
+            if (
+                base_id
+            ):  # id_birth_date_day rather than Django's id_birth_date_0: what the error summary links to
+                sub["attrs"]["id"] = f"{base_id}_{part}"
         return context
 
     def id_for_label(self, id_):

@@ -6,7 +6,6 @@ import datetime as dt
 import re
 
 import pytest
-from django import forms
 
 from portal.audit.models import AuditEntry
 from portal.core.dates import DatePartsField
@@ -54,7 +53,7 @@ def test_the_date_widget_renders_three_numeric_inputs_not_a_date_picker():
         assert re.search(
             rf'name="day_{part}"[^>]*value="{value}"|value="{value}"[^>]*name="day_{part}"', html
         )
-    assert isinstance(DateForm.base_fields["day"], forms.Field)
+    assert 'id="id_day_day"' in html and 'id="id_day_year"' in html and 'for="id_day_month"' in html
 
 
 def test_error_summary_links_each_error_to_its_input():
@@ -261,3 +260,11 @@ def test_anonymising_blanks_the_old_values_of_corrections(sent):
     assert case_anonymise(case=case, retention_days=1)
     correction = IdentityCorrection.objects.get(case=case)
     assert correction.changes == [{"field": "child_name"}]
+
+
+def test_the_summary_follows_the_order_of_the_page(jago, client):
+    client.force_login(jago["worker"])
+    html = client.post("/cases/new/", {"step": "needs", "register": "1"}).content.decode()
+    anchors = re.findall(r'<a href="#(id_[a-z_0-9]+)"', html)
+    assert anchors[:3] == ["id_child_name", "id_sex_0", "id_birth_date_day"]
+    assert anchors.index("id_area") < anchors.index("id_caregiver_name")
