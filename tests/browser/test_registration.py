@@ -13,6 +13,7 @@ import datetime as dt
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.factories import TEST_PASSWORD
@@ -34,6 +35,19 @@ def _login(page, base, username):
 
 def _shot(page, artifacts_dir, name):
     page.screenshot(path=str(artifacts_dir / f"registration-{name}.png"), full_page=True)
+
+
+def _axe_clean(page, js):
+    """axe-core: no serious or critical violation (as tests/accessibility for the main pages). axe runs as a
+    script in the page: with JavaScript only (the markup is the same without)."""
+    if not js:
+        return
+    violations = Axe().run(page).response["violations"]
+    serious = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations if v["impact"] in SERIOUS]
+    assert not serious, serious
+
+
+SERIOUS = {"serious", "critical"}
 
 
 def _fits(page):
@@ -91,6 +105,7 @@ def test_registration_steps_summary_date_duplicates_and_correction(
         expect(page.locator("#error-summary")).to_contain_text("Tulis tanggal lahir anak.")
         expect(_step(page, "child")).to_be_visible()
         _shot(page, artifacts_dir, f"2-error-summary-{tag}")
+        _axe_clean(page, js)
         page.locator("#error-summary a[href='#id_child_name']").click()
         expect(page.locator("#id_child_name")).to_be_focused()
     else:  # the steps switch in the page; the summary comes with the register
@@ -102,6 +117,7 @@ def test_registration_steps_summary_date_duplicates_and_correction(
         expect(page.locator("#error-summary a[href='#id_child_name']")).to_have_text("Tulis nama anak.")
         expect(page.locator("#error-summary")).to_contain_text("Tulis nama pengasuh")
         _shot(page, artifacts_dir, f"2-error-summary-{tag}")
+        _axe_clean(page, js)
         page.locator("#error-summary a[href='#id_caregiver_name']").click()
         expect(page.locator("#id_caregiver_name")).to_be_focused()
 
@@ -139,6 +155,7 @@ def test_registration_steps_summary_date_duplicates_and_correction(
     expect(warning).to_be_focused()
     _fits(page)
     _shot(page, artifacts_dir, f"4-duplicate-{tag}")
+    _axe_clean(page, js)
     warning.get_by_role("button", name="Ini anak lain: tetap daftarkan").click()
     page.wait_for_url(re.compile(r".*/cases/APM-5202-\d{5}/$"))
     code = re.search(r"APM-5202-\d{5}", page.url).group(0)
@@ -152,6 +169,7 @@ def test_registration_steps_summary_date_duplicates_and_correction(
     page.locator("#id_child_name").fill("Lalu Zulkarnain Saputra")
     page.get_by_label("Alasan koreksi").fill("Sesuai Kartu Keluarga")
     _shot(page, artifacts_dir, f"5-identity-{tag}")
+    _axe_clean(page, js)
     page.get_by_role("button", name="Simpan koreksi").click()
     page.wait_for_url(f"{base}/cases/{code}/")
     expect(page.locator("main")).to_contain_text("Lalu Zulkarnain Saputra")
