@@ -9,10 +9,12 @@ cached (http.py), so an agency with an open referral sees the corrected value at
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from portal.audit.services import audit_log
+from portal.core.errors import Conflict
 
-from .models import ChildCase, IdentityCorrection
+from .models import AnonymisedCase, ChildCase, IdentityCorrection
 from .services import _clean_case, _team_case
 
 CORRECTABLE = (
@@ -42,6 +44,9 @@ def case_correct_identity(
     """Apply the values given (a subset of CORRECTABLE). None when nothing changed."""
     case = _team_case(actor=actor, code=code)
     case = ChildCase.objects.select_for_update().get(pk=case.pk)
+    if AnonymisedCase.objects.filter(case=case).exists():
+        # The identity was removed after the retention period: it is not typed back in.
+        raise Conflict(_("This case was anonymised: its identity can no longer be changed."))
     changes = []
     for field in CORRECTABLE:
         if field not in values:

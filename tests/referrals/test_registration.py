@@ -268,3 +268,19 @@ def test_the_summary_follows_the_order_of_the_page(jago, client):
     anchors = re.findall(r'<a href="#(id_[a-z_0-9]+)"', html)
     assert anchors[:3] == ["id_child_name", "id_sex_0", "id_birth_date_day"]
     assert anchors.index("id_area") < anchors.index("id_caregiver_name")
+
+
+def test_an_anonymised_case_cannot_get_an_identity_back(sent):
+    from django.utils import timezone
+
+    from portal.core.errors import Conflict
+    from referrals.identity import case_correct_identity
+    from referrals.models import Referral
+    from referrals.privacy import case_anonymise
+
+    case = sent["case"]
+    Referral.objects.filter(case=case).update(status="closed")
+    ChildCase.objects.filter(pk=case.pk).update(closed_at=timezone.now())
+    assert case_anonymise(case=case, retention_days=1)
+    with pytest.raises(Conflict):
+        case_correct_identity(actor=sent["worker"], code=case.code, values={"child_name": "Nama Lagi"})
