@@ -44,7 +44,7 @@ def page_strings() -> dict:
         "returned": _("returned to you (%s)"),
         "sent": _("Sent: %s"),
         "refused": _("It could not be sent."),
-        "login": _("You are logged out: log in, then write it again."),
+        "login": _("You are logged out: log in again and it is sent."),
         "discard": _("Discard"),
         "copy": _("What you wrote"),
     }
@@ -74,7 +74,7 @@ def service_worker_part() -> str:
     config = {
         "precache": precache,
         "offline": reverse("offline"),
-        "logout": reverse("logout"),
+        "logout": [reverse("logout"), reverse("logout_everywhere")],
         "static": settings.STATIC_URL,
         "threads": THREADS,
         "budget": BUDGET,

@@ -38,7 +38,8 @@ def _open(page, url):
     page.goto(url)
     path = url.split("://", 1)[1].split("/", 1)[1]
     page.wait_for_function(
-        "async (p) => !!(await caches.match(location.origin + '/' + p, {cacheName: 'pelita-pages'}))", arg=path
+        "async (p) => !!(await caches.match(location.origin + '/' + p, {cacheName: 'pelita-pages'}))",
+        arg=path,
     )
 
 
@@ -67,7 +68,10 @@ def forum_world(demo):
     hamlet = next(h for h in demo["hamlets"]["52.02.01.2013"] if h.code == HAMLET)
     forum = forum_ensure(area=hamlet)
     first = thread_create(
-        forum=forum, author=users["kader_jago"], title="Posyandu bulan ini", body="Jadwal posyandu hari Kamis."
+        forum=forum,
+        author=users["kader_jago"],
+        title="Posyandu bulan ini",
+        body="Jadwal posyandu hari Kamis.",
     )
     second = thread_create(
         forum=forum,
@@ -188,8 +192,8 @@ def test_logout_and_another_person_clear_the_offline_copies_and_the_outbox(asgi_
     page.wait_for_selector(".outbox-reason")  # returned: it stays on the device until discarded
     assert page.evaluate(CACHES_JS).get("pelita-pages")
 
-    page.get_by_role("button", name="Keluar").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation(url=f"{base}/"):  # LOGOUT_REDIRECT_URL
+        page.get_by_role("button", name="Keluar").click()
     page.wait_for_function("async () => !(await caches.keys()).includes('pelita-pages')")
     assert page.evaluate(OUTBOX_JS) == []
 

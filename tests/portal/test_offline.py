@@ -37,7 +37,7 @@ def test_the_one_service_worker_carries_the_offline_part_with_its_budget(client)
     cfg = _config(script)
     assert cfg["budget"] == 5 * 1024 * 1024 and cfg["threads"] == 20
     assert cfg["offline"] == "/offline/" and "/offline/" in cfg["precache"]
-    assert cfg["logout"] == reverse("logout")
+    assert cfg["logout"] == [reverse("logout"), reverse("logout_everywhere")]
     assert cfg["strings"]["id"]["copy"] == "Salinan offline dari %s"
     assert cfg["strings"]["en"]["copy"] == "Offline copy from %s"
     assert re.fullmatch(r"[0-9a-f]{12}", cfg["version"])
@@ -143,7 +143,7 @@ def test_each_page_carries_the_persons_device_hash(demo):
     )
     assert strings["waiting"] == "menunggu dikirim (%s)"
     login = Client().get(reverse("login")).content.decode()
-    assert '<meta name="pelita-user" content=""' in login  # nobody: what the device kept is cleared
+    assert '<meta name="pelita-user" content=""' in login  # nobody: the next person to log in is compared
 
 
 def test_the_site_javascript_stays_within_20_kb_gzipped():

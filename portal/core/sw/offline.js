@@ -68,7 +68,7 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (url.origin !== location.origin) return;
   if (request.method === 'POST') {
-    if (url.pathname === CFG.logout) {
+    if (CFG.logout.includes(url.pathname)) {
       event.waitUntil(forget());
     } else if (OUTBOX_RE.test(url.pathname) && request.mode === 'navigate') {
       // Sent with a network that looked alive but was not: keep it in the outbox rather than lose it.

@@ -13,11 +13,14 @@ async function forget() {
 }
 
 async function start() {
-  if (!kept) {
+  // Another person logged in on this device: what the one before kept goes. A page for nobody (the login page,
+  // a session that ended) changes nothing: the same person logging in again finds her drafts.
+  if (!kept && user) {
     const before = localStorage.getItem('pelita-user');
-    if (before !== null && before !== user) await forget();
+    if (before && before !== user) await forget();
     localStorage.setItem('pelita-user', user);
   }
+  document.addEventListener('submit', leave);
   if (!user && !kept) return;
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {});
@@ -27,6 +30,16 @@ async function start() {
   addEventListener('online', flush);
   if (navigator.onLine) await flush();
   else await show();
+}
+
+// Logging out clears the device first (the service worker does it too, when it sees the logout go by).
+function leave(event) {
+  const form = event.target;
+  if (form.method !== 'post' || !/^\/accounts\/logout\//.test(new URL(form.action, location.href).pathname)) return;
+  if (form.dataset.cleared) return;
+  event.preventDefault();
+  form.dataset.cleared = '1';
+  forget().finally(() => { localStorage.removeItem('pelita-user'); form.submit(); });
 }
 
 function keep(event) {
@@ -71,10 +84,11 @@ async function show(sent = 0) {
       const body = item.fields.body || '';
       const li = el('li', {}, el('a', { href: outboxTarget(item.path) }, item.fields.title || body.slice(0, 60) || item.path));
       if (item.state === 'returned') {
-        li.append(el('p', { className: 'outbox-reason' }, item.reason === 'login' ? t.login : (item.message || t.refused)),
+        li.append(el('p', { className: 'outbox-reason' }, item.message || t.refused),
           el('textarea', { readOnly: true, value: body, rows: 3, ariaLabel: t.copy }),
           el('button', { type: 'button', className: 'secondary', onclick: () => outboxDelete(item.id).then(() => show()) }, t.discard));
       }
+      if (item.state === 'waiting' && item.reason === 'login') li.append(el('p', { className: 'outbox-login' }, t.login));
       list.append(li);
     }
     const summary = [waiting.length && t.waiting.replace('%s', waiting.length), back.length && t.returned.replace('%s', back.length)];

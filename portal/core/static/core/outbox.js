@@ -77,9 +77,12 @@ async function send() {
     const to = new URL(r.url).pathname;
     if (r.status >= 500 || r.status === 409 || r.status === 429) break;
     if (r.redirected && to.startsWith('/accounts/login')) {
-      item.state = 'returned';
+      // The session ended: it waits until the person logs in again (then it is sent as it was).
       item.reason = 'login';
-    } else if (r.ok && r.redirected && to !== item.path) {
+      await done((await store('readwrite')).put(item));
+      break;
+    }
+    if (r.ok && r.redirected && to !== item.path) {
       await outboxDelete(item.id);
       sent++;
       continue;
