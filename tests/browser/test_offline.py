@@ -284,3 +284,77 @@ def test_a_new_service_worker_takes_over_without_a_broken_page(asgi_server, foru
     page.goto(f"{base}/forums/t/{first.pk}/")
     assert "Jadwal posyandu hari Kamis." in page.locator("main").inner_text()
     assert page.locator(".offline-copy").is_visible()
+
+
+def test_a_new_thread_and_a_referral_message_written_in_an_open_tab_offline_are_sent(
+    asgi_server, forum_world, page, artifacts_dir
+):
+    from forums.models import Thread
+    from portal.agencies.models import Service
+    from referrals.models import ReferralMessage
+    from referrals.services import case_register, consent_record, referral_create
+
+    base, forum = asgi_server, forum_world["forum"]
+    page.set_viewport_size({"width": 360, "height": 740})
+    _login(page, base, "kader_jago")
+    page.goto(f"{base}/forums/")
+    _controlled(page)
+    _open(page, f"{base}/forums/f/{forum.area.code}/")
+    page.goto(f"{base}/forums/f/{forum.area.code}/new/")  # the tab is open when the network goes
+    page.context.set_offline(True)
+    page.get_by_label("Judul").fill("Jadwal imunisasi di dusun")
+    page.get_by_label("Pesan").fill("Imunisasi campak hari Sabtu di posyandu.")
+    page.get_by_role("button", name="Kirim").click()
+    page.wait_for_url(f"{base}/forums/f/{forum.area.code}/")
+    assert page.locator(".offline-copy").is_visible()
+    assert "menunggu dikirim (1)" in page.locator(".outbox summary").inner_text()
+    page.context.set_offline(False)
+    page.wait_for_selector(".outbox-sent")
+    assert Thread.objects.filter(forum=forum, title="Jadwal imunisasi di dusun").count() == 1
+
+    # A case worker's referral message, written while the referral page is open and the network gone.
+    users, agencies = forum_world["users"], forum_world["agencies"]
+    worker, dukcapil = users["pendamping_jago"], agencies["Dinas Dukcapil Kab. Lombok Tengah"]
+    case = case_register(
+        actor=worker,
+        area=forum_world["hamlets"]["52.02.01.2013"][0],
+        child_name=CHILD_NAME,
+        sex="F",
+        birth_date=__import__("datetime").date(2019, 5, 17),
+        nik="5202015705190001",
+        caregiver_name="Inaq Offlinetest",
+        caregiver_relation="nenek",
+        caregiver_phone="081234567890",
+        address="Dusun Offlinetest RT 01",
+        parent_abroad="mother",
+        destination_country="Malaysia",
+        needs=list(Service.objects.filter(slug__in=["akta-kelahiran"])),
+    )
+    consent_record(
+        actor=worker, code=case.code, given_by="Inaq Offlinetest", relation="nenek", agencies=[dukcapil]
+    )
+    referral = referral_create(
+        actor=worker,
+        code=case.code,
+        agency=dukcapil,
+        service=Service.objects.get(slug="akta-kelahiran"),
+        note="",
+    )
+    page.context.clear_cookies()
+    _login(page, base, "pendamping_jago")
+    page.goto(f"{base}/cases/referrals/{referral.pk}/")
+    page.context.set_offline(True)
+    form = page.locator('form[action$="/messages/"]')
+    form.locator("textarea").fill("Akta sudah diajukan, mohon dicek.")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(f"{base}/cases/referrals/{referral.pk}/")
+    assert page.locator("h1").inner_text() == "Anda sedang offline"  # never kept: the offline page
+    assert CHILD_NAME not in page.content()
+    assert "menunggu dikirim (1)" in page.locator(".outbox summary").inner_text()
+    page.screenshot(path=str(artifacts_dir / "offline-referral-message-waiting.png"), full_page=True)
+    page.context.set_offline(False)
+    page.wait_for_selector(".outbox-sent")
+    assert (
+        ReferralMessage.objects.filter(referral=referral, body="Akta sudah diajukan, mohon dicek.").count()
+        == 1
+    )
