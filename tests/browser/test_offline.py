@@ -30,7 +30,7 @@ def _controlled(page):
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     if not page.evaluate("!!navigator.serviceWorker.controller"):
         page.reload()
-    page.wait_for_function("!!navigator.serviceWorker.controller")
+    page.wait_for_function("() => !!navigator.serviceWorker.controller")
 
 
 def _open(page, url):
@@ -102,7 +102,8 @@ def test_read_a_thread_offline_and_a_reply_written_offline_is_posted_once(
     _open(page, f"{base}/forums/t/{thread.pk}/")
 
     page.context.set_offline(True)
-    page.goto(f"{base}/forums/t/{thread.pk}/")
+    response = page.goto(f"{base}/forums/t/{thread.pk}/")
+    assert "script-src" in response.headers.get("content-security-policy", "")  # the page's own policy kept
     assert "Jadwal posyandu hari Kamis." in page.locator("main").inner_text()
     assert "Salinan offline dari" in page.locator(".offline-copy").inner_text()
     page.goto(f"{base}/forums/")
@@ -170,7 +171,7 @@ def test_two_replies_offline_one_thread_locked_meanwhile_comes_back_with_the_mes
     page.reload()
     assert locked in page.locator(".outbox").inner_text()
     page.locator(".outbox button", has_text="Buang").click()
-    page.wait_for_function("!document.querySelector('.outbox')")
+    page.locator(".outbox").wait_for(state="detached")
     assert page.evaluate(OUTBOX_JS) == []
 
 
@@ -358,3 +359,28 @@ def test_a_new_thread_and_a_referral_message_written_in_an_open_tab_offline_are_
         ReferralMessage.objects.filter(referral=referral, body="Akta sudah diajukan, mohon dicek.").count()
         == 1
     )
+
+
+def test_only_the_last_threads_opened_are_kept(asgi_server, forum_world, page, monkeypatch):
+    from forums.services import thread_create
+    from portal.core import offline
+
+    monkeypatch.setattr(offline, "THREADS", 2)  # 20 in production: the same code path
+    third = thread_create(
+        forum=forum_world["forum"],
+        author=forum_world["users"]["kader_jago"],
+        title="Rapat kader bulan depan",
+        body="Rapat di balai dusun.",
+    )
+    base = asgi_server
+    page.set_viewport_size({"width": 360, "height": 740})
+    _login(page, base, "kader_jago")
+    page.goto(f"{base}/forums/")
+    _controlled(page)
+    for thread in (forum_world["first"], forum_world["second"]):
+        _open(page, f"{base}/forums/t/{thread.pk}/")
+    _open(page, f"{base}/forums/")
+    _open(page, f"{base}/forums/t/{third.pk}/")
+    page.wait_for_function("async () => (await (await caches.open('pelita-pages')).keys()).length === 3")
+    kept = sorted(url.removeprefix(base) for url, _body in page.evaluate(CACHES_JS)["pelita-pages"])
+    assert kept == sorted(["/forums/", f"/forums/t/{forum_world['second'].pk}/", f"/forums/t/{third.pk}/"])

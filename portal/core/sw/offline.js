@@ -23,7 +23,10 @@ const storable = (r) => {
 
 async function remember(url, response) {
   const body = await response.arrayBuffer();
-  const headers = { 'Content-Type': response.headers.get('Content-Type'), 'X-Pelita-Kept': String(Date.now()), 'X-Pelita-Size': String(body.byteLength) };
+  const headers = new Headers(response.headers);  // the page's own Content-Security-Policy and the rest
+  for (const name of ['Content-Length', 'Content-Encoding', 'Set-Cookie']) headers.delete(name);
+  headers.set('X-Pelita-Kept', String(Date.now()));
+  headers.set('X-Pelita-Size', String(body.byteLength));
   const cache = await caches.open(PAGES);
   await cache.delete(url);
   await cache.put(url, new Response(body, { headers }));
@@ -34,8 +37,9 @@ async function remember(url, response) {
   const sizes = await Promise.all(keys.map((k) => cache.match(k).then((r) => Number(r && r.headers.get('X-Pelita-Size')) || 0)));
   sizes.forEach((s) => { size += s; });
   for (let i = 0; i < keys.length && (threads > CFG.threads || size > CFG.budget); i++) {
-    if (keys[i].url === url) continue;
-    if (THREAD_RE.test(new URL(keys[i].url).pathname)) threads--;
+    const thread = THREAD_RE.test(new URL(keys[i].url).pathname);
+    if (keys[i].url === url || (size <= CFG.budget && !thread)) continue;
+    if (thread) threads--;
     size -= sizes[i];
     await cache.delete(keys[i]);
   }
@@ -50,7 +54,7 @@ async function offlineCopy(url) {
   const when = new Date(Number(cached.headers.get('X-Pelita-Kept'))).toLocaleString(lang === 'en' ? 'en-GB' : 'id-ID',
     { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
   const banner = '<p class="msg msg-warning offline-copy" role="status">' + s.copy.replace('%s', when) + '</p>';
-  return new Response(html.replace(/(<main[^>]*>)/, '$1' + banner), { headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+  return new Response(html.replace(/(<main[^>]*>)/, '$1' + banner), { headers: cached.headers });
 }
 
 async function offlinePage() {
@@ -85,13 +89,19 @@ self.addEventListener('fetch', (event) => {
   }
   if (request.method !== 'GET') return;
   if (url.pathname.startsWith(CFG.static)) {
-    event.respondWith(caches.match(request, { cacheName: STATIC }).then((hit) => hit || fetch(request).then((r) => {
+    // Cache-first for a file whose name changes with its content (collectstatic's hashed names) or that the
+    // version covers (the precached ones); the others network-first, so a changed file is never stale online.
+    const fixed = /\.[0-9a-f]{12}\.\w+$/.test(url.pathname) || CFG.precache.includes(url.pathname);
+    const fromNetwork = () => fetch(request).then((r) => {
       if (r.ok && !/no-store/.test(r.headers.get('Cache-Control') || '')) {
         const copy = r.clone();
-        caches.open(STATIC).then((c) => c.put(request, copy));
+        event.waitUntil(caches.open(STATIC).then((c) => c.put(request, copy)));
       }
       return r;
-    })));
+    });
+    const fromCache = () => caches.match(request, { cacheName: STATIC });
+    event.respondWith(fixed ? fromCache().then((hit) => hit || fromNetwork())
+      : fromNetwork().catch(() => fromCache().then((hit) => hit || Response.error())));
   } else if (request.mode === 'navigate') {
     const page = PAGE_RE.test(url.pathname) && !url.search;
     event.respondWith(fetch(request).then((r) => {
@@ -106,5 +116,6 @@ self.addEventListener('fetch', (event) => {
 
 self.addEventListener('sync', (event) => {
   if (event.tag !== 'pelita-outbox') return;
-  event.waitUntil(outboxFlush().then(() => self.clients.matchAll()).then((all) => all.forEach((c) => c.postMessage('pelita-outbox'))));
+  event.waitUntil(outboxFlush().then((sent) => self.clients.matchAll()
+    .then((all) => all.forEach((c) => c.postMessage({ type: 'pelita-outbox', sent })))));
 });

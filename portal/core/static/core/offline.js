@@ -24,7 +24,9 @@ async function start() {
   if (!user && !kept) return;
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {});
-    navigator.serviceWorker.addEventListener('message', (e) => { if (e.data === 'pelita-outbox') show(); });
+    navigator.serviceWorker.addEventListener('message', (e) => {
+      if (e.data && e.data.type === 'pelita-outbox') { e.data.sent.forEach((id) => sent.add(id)); show(); }
+    });
   }
   document.addEventListener('submit', keep);
   addEventListener('online', flush);
@@ -56,10 +58,13 @@ function keep(event) {
   });
 }
 
+// What was sent from this page, by this page or by the worker's Background Sync (both may send the same
+// draft: its key makes the second a replay).
+const sent = new Set();
+
 async function flush() {
-  let sent = 0;
-  try { sent = await outboxFlush(); } catch (e) { /* shown below */ }
-  await show(sent);
+  try { (await outboxFlush()).forEach((id) => sent.add(id)); } catch (e) { /* shown below */ }
+  await show();
 }
 
 function el(tag, attrs, ...children) {
@@ -69,15 +74,15 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
-async function show(sent = 0) {
+async function show() {
   let items = [];
   try { items = await outboxAll(); } catch (e) { return; }
   document.querySelector('.outbox')?.remove();
   const waiting = items.filter((i) => i.state === 'waiting');
   const back = items.filter((i) => i.state === 'returned');
-  if (!items.length && !sent) return;
+  if (!items.length && !sent.size) return;
   const box = el('section', { className: 'outbox msg' + (back.length ? ' msg-warning' : ''), role: 'status' });
-  if (sent) box.append(el('p', { className: 'outbox-sent' }, t.sent.replace('%s', sent)));
+  if (sent.size) box.append(el('p', { className: 'outbox-sent' }, t.sent.replace('%s', sent.size)));
   if (items.length) {
     const list = el('ol');
     for (const item of items) {

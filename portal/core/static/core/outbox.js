@@ -65,7 +65,7 @@ export function outboxFlush() {
 }
 
 async function send() {
-  let sent = 0;
+  const sent = [];  // the ids sent
   for (const item of await outboxAll()) {
     if (item.state !== 'waiting') continue;
     let r;
@@ -84,7 +84,7 @@ async function send() {
     }
     if (r.ok && r.redirected && to !== item.path) {
       await outboxDelete(item.id);
-      sent++;
+      sent.push(item.id);
       continue;
     } else {
       item.state = 'returned';
