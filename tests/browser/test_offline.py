@@ -384,3 +384,22 @@ def test_only_the_last_threads_opened_are_kept(asgi_server, forum_world, page, m
     page.wait_for_function("async () => (await (await caches.open('pelita-pages')).keys()).length === 3")
     kept = sorted(url.removeprefix(base) for url, _body in page.evaluate(CACHES_JS)["pelita-pages"])
     assert kept == sorted(["/forums/", f"/forums/t/{forum_world['second'].pk}/", f"/forums/t/{third.pk}/"])
+
+
+def test_without_javascript_the_pages_work_as_before(asgi_server, forum_world, browser):
+    """No JavaScript, no service worker: a reply is posted by the plain form, as before issue 16."""
+    from forums.models import Post
+
+    base, thread = asgi_server, forum_world["first"]
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        _login(page, base, "kader_jago")
+        page.goto(f"{base}/forums/t/{thread.pk}/")
+        page.locator("form.reply textarea").fill("Balasan tanpa JavaScript.")
+        page.locator("form.reply button[type=submit]").click()
+        page.wait_for_load_state("load")
+        assert "Balasan tanpa JavaScript." in page.locator("main").inner_text()
+        assert Post.objects.filter(thread=thread, body="Balasan tanpa JavaScript.").count() == 1
+    finally:
+        context.close()

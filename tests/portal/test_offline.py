@@ -143,7 +143,8 @@ def test_each_page_carries_the_persons_device_hash(demo):
     )
     assert strings["waiting"] == "menunggu dikirim (%s)"
     login = Client().get(reverse("login")).content.decode()
-    assert '<meta name="pelita-user" content=""' in login  # nobody: the next person to log in is compared
+    assert '<meta name="pelita-user" content="">' in login  # nobody: the next person to log in is compared
+    assert "core/offline.js" not in login  # and no script on the public pages
 
 
 def test_the_site_javascript_stays_within_20_kb_gzipped():

@@ -15,6 +15,10 @@ register = template.Library()
 def offline_assets(context):
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
+    if user is None or not user.is_authenticated:
+        # Nobody: no script (the public site stays as light as it was); what the device kept stays until the
+        # next person logs in (then compared) or the same one logs out.
+        return format_html('<meta name="pelita-user" content="">')
     return format_html(
         '<meta name="pelita-user" content="{}" data-strings="{}"><script type="module" src="{}"></script>',
         user_hash(user),
