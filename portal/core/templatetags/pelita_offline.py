@@ -20,7 +20,7 @@ def offline_assets(context):
         # next person logs in (then compared) or the same one logs out.
         return format_html('<meta name="pelita-user" content="">')
     return format_html(
-        '<meta name="pelita-user" content="{}" data-strings="{}"><script type="module" src="{}"></script>',
+        '<meta name="pelita-user" content="{}" data-strings="{}"><script type="module" async src="{}"></script>',
         user_hash(user),
         json.dumps(page_strings()),
         static("core/offline.js"),
