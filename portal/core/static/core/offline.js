@@ -55,6 +55,8 @@ function keep(event) {
     for (const area of form.querySelectorAll('textarea')) sessionStorage.removeItem('pelita-draft:' + location.pathname + ':' + area.name);
     if ('serviceWorker' in navigator) navigator.serviceWorker.ready.then((r) => r.sync && r.sync.register('pelita-outbox')).catch(() => {});
     location.href = outboxTarget(path);
+  }, () => {  // nothing can be kept on this device (no IndexedDB): the text stays in the form
+    for (const button of form.querySelectorAll('button')) { button.disabled = false; button.removeAttribute('aria-busy'); }
   });
 }
 
