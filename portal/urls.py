@@ -8,7 +8,7 @@ from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.api import api
-from portal.core import serviceworker
+from portal.core import offline, serviceworker
 from portal.core import views as core_views
 from portal.people import views as people_views
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("sw.js", serviceworker.service_worker, name="service_worker"),
     path("manifest.webmanifest", serviceworker.manifest, name="web_manifest"),
+    path("offline/", offline.offline_page, name="offline"),
     path("api/v1/", api.urls),
     path("accounts/", include("portal.people.urls")),
     path("language/", core_views.set_language, name="set_language"),
