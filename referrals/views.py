@@ -12,7 +12,7 @@ from portal.agencies.models import Agency, Service
 from portal.agencies.selectors import agencies_list
 from portal.areas.models import Area
 from portal.audit.services import audit_log
-from portal.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from portal.core.errors import Conflict, Forbidden, InvalidInput
 from portal.core.panels import panels_for
 
 from . import selectors, services
@@ -21,7 +21,6 @@ from .forms import (
     CaseSearchForm,
     ConsentForm,
     ConsentWithdrawForm,
-    InboxFilterForm,
     MessageForm,
     NeedsForm,
     ReferralForm,
@@ -326,6 +325,9 @@ def _referral_context(request, access, *, forms_by_action=None, message_form=Non
         context["thread"] = list(selectors.referral_messages(referral=referral))
         context["message_form"] = message_form or MessageForm()
         context["thread_open"] = referral.status in (Status.SENT, Status.ACCEPTED, Status.IN_PROGRESS)
+    from .views_inbox import triage_context  # issue 20: claims, decline reasons, withdrawal, one-step accept
+
+    context.update(triage_context(access))
     if access.is_team and referral.status == Status.DECLINED:
         others = [
             a
@@ -462,36 +464,4 @@ def referral_letter(request, pk):
     )
 
 
-@login_required
-def inbox(request):
-    agencies = list(request.user.groups.filter(agency__isnull=False).values_list("agency__name", flat=True))
-    if not agencies:
-        raise NotFound()
-    form = InboxFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    tab = data.get("tab") or "new"
-    qs = selectors.agency_inbox(
-        user=request.user, tab=tab, service=data.get("service", ""), status=data.get("status", "")
-    )
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "referrals/inbox.html",
-        {
-            "agencies": agencies,
-            "form": form,
-            "tab": tab,
-            "page": page,
-            "counts": selectors.inbox_counts(user=request.user),
-            "tabs": [
-                ("new", _("New")),
-                ("accepted", _("Accepted")),
-                ("in_progress", _("In progress")),
-                ("overdue", _("Overdue")),
-                ("all", _("All")),
-            ],
-            "filters": {
-                k: v for k, v in (("service", data.get("service")), ("status", data.get("status"))) if v
-            },
-        },
-    )
+# The agency inbox: views_inbox.inbox (issue 20).
