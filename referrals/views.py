@@ -137,6 +137,7 @@ def case_detail(request, code):
     if is_team:
         context.update(
             consents=list(selectors.case_consents(case=case)),
+            has_consent=any(c.is_active for c in case.consents.all()),
             team=selectors.case_team(case=case),
             team_form=TeamAddForm(),
             withdraw_form=ConsentWithdrawForm(),
@@ -145,6 +146,12 @@ def case_detail(request, code):
             ),
         )
     return render(request, "referrals/case_detail.html", context)
+
+
+def reverse_case(case) -> str:
+    from django.urls import reverse
+
+    return reverse("referrals:case_detail", kwargs={"code": case.code})
 
 
 def _team_access(request, code):
@@ -183,7 +190,9 @@ def consent_create(request, code):
             _form_errors(form, exc)
         else:
             messages.success(request, _("The consent was recorded."))
-            return redirect("referrals:case_detail", code=case.code)
+            from .views_inbox import consent_next
+
+            return redirect(consent_next(request, case=case) or reverse_case(case))
     # The form shows the caregiver's name and relation (pre-filled, or as typed): an identity view.
     _audit_identity(
         request, case=case, fields=["caregiver_name", "caregiver_relation"], action="consent.form_view"
@@ -263,11 +272,16 @@ def referral_create(request, code):
     # The picker offers only agencies that provide the service and whose jurisdiction covers the child's area.
     agencies = list(agencies_list(area=case.area, service=service)) if service else []
     consented = {a.pk for c in selectors.case_consents(case=case) if c.is_active for a in c.agencies.all()}
+    from .views_inbox import referral_draft_restore, referral_draft_save_and_go_to_consent
+
+    if request.method == "POST" and "to_consent" in request.POST:
+        # Issue 20: to the consent form first, keeping what was typed (server-side session, never a URL).
+        return referral_draft_save_and_go_to_consent(request, case=case, slug=slug)
     form = ReferralForm(
         request.POST if request.method == "POST" else None,
         services=service_list,
         agencies=agencies,
-        initial={"service": slug},
+        initial={"service": slug, **referral_draft_restore(request, case=case, slug=slug)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -294,7 +308,15 @@ def referral_create(request, code):
     return render(
         request,
         "referrals/referral_form.html",
-        {"case": case, "form": form, "service": service, "agencies": agencies, "consented": consented},
+        {
+            "case": case,
+            "form": form,
+            "service": service,
+            "agencies": agencies,
+            "consented": consented,
+            # Consent first (issue 20): the offered agencies without the caregiver's consent, named at the top.
+            "without_consent": [a for a in agencies if a.pk not in consented],
+        },
     )
 
 

@@ -44,7 +44,12 @@ def inbox(request):
         raise NotFound()
     kecamatans = selectors.inbox_kecamatans(user=request.user)
     form = InboxTriageForm(request.GET or None, kecamatans=kecamatans)
-    data = form.cleaned_data if form.is_valid() else {}
+    # The valid filters apply (Django keeps them in cleaned_data); a kecamatan none of the agency's children
+    # live in shows an empty list, not every referral.
+    form.is_valid()
+    data = dict(getattr(form, "cleaned_data", {}))
+    if "kecamatan" in form.errors:
+        data["kecamatan"] = "-"
     tab = data.get("tab") or "new"
     qs = selectors.agency_inbox(
         user=request.user,
@@ -56,7 +61,7 @@ def inbox(request):
         sort=data.get("sort") or "deadline",
     )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    filters = {k: data.get(k) for k in ("service", "status", "kecamatan", "sort") if data.get(k)}
+    filters = {k: data.get(k) for k in ("service", "status", "kecamatan", "sort") if data.get(k) not in ("", None, "-")}
     if data.get("overdue"):
         filters["overdue"] = "on"
     labels = {
@@ -314,3 +319,41 @@ def triage_context(access) -> dict:
             triage.liaisons_to_pass_to(referral=referral, exclude_id=referral.claimed_by_id)
         )
     return context
+
+
+# --- consent first (issue 20) -------------------------------------------------------------------------------
+
+DRAFT_KEY = "pelita.referral_draft"
+
+
+def referral_draft_save_and_go_to_consent(request, *, case, slug):
+    """The referral form's "record consent first": what was typed (note, urgency, agency) is kept in the
+    server-side session for this case and service, and the person goes to the consent form, which returns to
+    the referral form."""
+    request.session[DRAFT_KEY] = {
+        "case": case.code,
+        "service": slug[:60],
+        "note": (request.POST.get("note") or "")[:4000],
+        "urgency": (request.POST.get("urgency") or "")[:10],
+        "agency": (request.POST.get("agency") or "")[:12],
+    }
+    back = reverse("referrals:referral_create", kwargs={"code": case.code}) + (f"?service={slug}" if slug else "")
+    request.session[DRAFT_KEY + ".next"] = {"case": case.code, "url": back}
+    messages.info(request, _("What you typed is kept: record the consent, then you return to the referral."))
+    return redirect(reverse("referrals:consent_create", kwargs={"code": case.code}))
+
+
+def referral_draft_restore(request, *, case, slug) -> dict:
+    """The kept referral draft of this case and service, once (then forgotten), as the form's initial."""
+    draft = request.session.get(DRAFT_KEY)
+    if request.method != "GET" or not draft or draft.get("case") != case.code or draft.get("service") != slug:
+        return {}
+    del request.session[DRAFT_KEY]
+    return {k: v for k, v in draft.items() if k in ("note", "urgency", "agency") and v}
+
+
+def consent_next(request, *, case) -> str:
+    """Where the consent form returns to: the referral form the person came from, if any (never a URL from
+    the request: only the path kept in the session for this case)."""
+    nxt = request.session.pop(DRAFT_KEY + ".next", None)
+    return nxt["url"] if nxt and nxt.get("case") == case.code else ""

@@ -311,3 +311,49 @@ def test_attention_is_for_the_overseers_only(raised, client, who):
     assert client.get(f"/cases/attention/{r.pk}/").status_code == 404
     assert client.post(f"/cases/attention/{r.pk}/remind/", {"once_token": new_token()}).status_code == 404
     assert not Notification.objects.filter(kind="referral.reminder").exists()
+
+
+# --- consent first -------------------------------------------------------------------------------------------
+
+
+def test_referral_form_checks_consent_first_and_keeps_the_note(jago, client):
+    from portal.core.idempotency import new_token
+
+    code = jago["case"].code
+    client.force_login(jago["worker"])
+    url = f"/cases/{code}/referrals/new/?service=pkh"  # Dinas Sosial: no consent yet
+    html = client.get(url).content.decode()
+    assert "Belum ada persetujuan pengasuh" in html and 'name="to_consent"' in html
+    assert html.index("Belum ada persetujuan") < html.index('name="note"')
+    response = client.post(
+        url,
+        {"service": "pkh", "agency": str(jago["dinsos"].pk), "note": "Butuh PKH segera", "to_consent": "1"},
+    )
+    assert response.status_code == 302 and response["Location"] == f"/cases/{code}/consents/new/"
+    client.post(
+        f"/cases/{code}/consents/new/",
+        {
+            "given_by": "Inaq",
+            "relation": "nenek",
+            "given_on": dt.date.today().isoformat(),
+            "agencies": [str(jago["dinsos"].pk)],
+            "once_token": new_token(),
+        },
+    )
+    html = client.get(url).content.decode()
+    assert "Butuh PKH segera" in html and "Belum ada persetujuan" not in html
+    assert "Butuh PKH segera" not in client.get(url).content.decode()  # kept once, then forgotten
+
+
+def test_case_page_puts_consent_before_referring(jago, client):
+    client.force_login(jago["worker"])
+    from referrals.models import Consent
+
+    code = jago["case"].code
+    html = client.get(f"/cases/{code}/").content.decode()
+    part = html[html.index('class="case-next"') :].split("</p>")[0]
+    assert "Rujuk ke lembaga" in part and "Catat persetujuan" not in part  # consent in force: refer
+    Consent.objects.filter(case=jago["case"]).update(withdrawn_at=timezone.now())
+    html = client.get(f"/cases/{code}/").content.decode()
+    part = html[html.index('class="case-next"') :].split("</p>")[0]
+    assert part.index("Catat persetujuan") < part.index("Rujuk ke lembaga")
