@@ -57,13 +57,13 @@ MEDIAN_MIN_PUBLIC = 5  # a public median needs at least this many referrals behi
 # --- who sees which area --------------------------------------------------------------------------
 
 
-
 def decline_category_label(value) -> str:
     """The label of a decline reason category (referrals.models.DeclineReason), in the active language."""
     from referrals.models import DeclineReason
 
     value = (value or "").strip()
     return str(DeclineReason(value).label) if value in DeclineReason.values else _("(no reason given)")
+
 
 def dashboard_areas(*, user) -> list[Area]:
     """The highest areas where the person is a coordinator or facilitator (an area inside another is left out)."""

@@ -335,7 +335,9 @@ def agency_inbox(
     if sort == "newest":
         return qs.order_by("-sent_at", "-pk")
     deadline = Case(When(status=Status.SENT, then=F("due_at")), default=F("completion_due_at"))
-    return qs.annotate(deadline_at=deadline).order_by(F("deadline_at").asc(nulls_last=True), "-sent_at", "-pk")
+    return qs.annotate(deadline_at=deadline).order_by(
+        F("deadline_at").asc(nulls_last=True), "-sent_at", "-pk"
+    )
 
 
 def inbox_kecamatans(*, user) -> list[Area]:

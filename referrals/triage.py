@@ -25,12 +25,16 @@ from .selectors import MAX_ID, agency_liaisons, referral_access
 # History actions of this module (ReferralEvent.action); the referral page names each.
 CLAIM, RELEASE, PASS = "claim", "release", "pass_on"
 REMIND, HANDLED = "remind", "attention_handled"
-NEED_MET, NEED_RESTORED = "need_met", "need_restored"
 
 
 def _event(referral, *, action, by, note="") -> ReferralEvent:
     return ReferralEvent.objects.create(
-        referral=referral, action=action, from_status=referral.status, status=referral.status, by=by, note=note
+        referral=referral,
+        action=action,
+        from_status=referral.status,
+        status=referral.status,
+        by=by,
+        note=note,
     )
 
 
@@ -69,7 +73,10 @@ def referral_claim(*, actor, referral_id: int, request=None) -> Referral:
     referral = _liaison_access(actor=actor, referral_id=referral_id)
     if referral.claimed_by_id == actor.pk:
         return referral
-    if referral.claimed_by_id and agency_liaisons(referral=referral).filter(pk=referral.claimed_by_id).exists():
+    if (
+        referral.claimed_by_id
+        and agency_liaisons(referral=referral).filter(pk=referral.claimed_by_id).exists()
+    ):
         raise Conflict(
             _("%(name)s already handles this referral: ask them to pass it on to you.")
             % {"name": referral.claimed_by.shown_name}
@@ -156,7 +163,9 @@ def referrals_bulk_accept(*, actor, referral_ids, request=None) -> dict:
             if referral.agency.accept_starts_work:
                 r = referral_accept_and_start(actor=actor, referral_id=pk, request=request)
             else:
-                r = services.referral_transition(actor=actor, referral_id=pk, action="accept", request=request)
+                r = services.referral_transition(
+                    actor=actor, referral_id=pk, action="accept", request=request
+                )
             done.append(r.case.code)
         except NotFound:
             refused.append((str(pk), _("not found")))
@@ -172,11 +181,15 @@ def _overseer_referral(*, actor, referral_id: int, lock=True) -> Referral:
     """The referral for a facilitator or coordinator above the child's desa; NotFound for anyone else."""
     if not actor.is_authenticated or not 1 <= int(referral_id) <= MAX_ID:
         raise NotFound()
-    qs = Referral.objects.select_related("case", "case__village", "case__village__parent", "agency", "service")
+    qs = Referral.objects.select_related(
+        "case", "case__village", "case__village__parent", "agency", "service"
+    )
     if lock:
         qs = qs.select_for_update(of=("self",))
     referral = qs.filter(pk=referral_id).exclude(status=Status.DRAFT).first()
-    if referral is None or not user_oversees_area(user=actor, area=referral.case.village, roles=OVERSEER_ROLES):
+    if referral is None or not user_oversees_area(
+        user=actor, area=referral.case.village, roles=OVERSEER_ROLES
+    ):
         raise NotFound()
     return referral
 
@@ -230,14 +243,14 @@ def attention_mark_handled(*, actor, referral_id: int, note: str, request=None) 
 def need_met_on_complete(referral: Referral, *, actor, request=None) -> bool:
     """In the completing transaction: the service's need (the data mapping service → need is the service's
     own `need`, e.g. akta-kelahiran → "Belum punya akta kelahiran") leaves the case's needs, so the child
-    counts as having it. Recorded on the referral (`need_met_at`, a history entry) for the case worker's undo."""
+    counts as having it. Recorded on the referral (`need_met_at`) and audited, for the case worker's undo."""
     case = referral.case
     if not case.needs.filter(pk=referral.service_id).exists():
         return False
     case.needs.remove(referral.service)
     referral.need_met_at = timezone.now()
     referral.save(update_fields=["need_met_at", "updated_at"])
-    _event(referral, action=NEED_MET, by=actor, note="")
+    # Audited, not a history entry: the history is the lifecycle (the API's `history`, the table's tests).
     audit_log(
         actor=actor,
         action="case.need_met",
@@ -261,7 +274,6 @@ def need_met_undo(*, actor, referral_id: int, request=None) -> Referral:
     referral.case.needs.add(referral.service)
     referral.need_met_at = None
     referral.save(update_fields=["need_met_at", "updated_at"])
-    _event(referral, action=NEED_RESTORED, by=actor)
     audit_log(
         actor=actor,
         action="case.need_restored",
@@ -275,4 +287,3 @@ def need_met_undo(*, actor, referral_id: int, request=None) -> Referral:
 
 def liaisons_to_pass_to(*, referral: Referral, exclude_id=None):
     return agency_liaisons(referral=referral).exclude(pk=exclude_id).order_by("username")
-

@@ -28,7 +28,9 @@ urlpatterns += [
     path("referrals/<int:pk>/accept-start/", views_inbox.referral_accept_start, name="referral_accept_start"),
     path("referrals/<int:pk>/decline/", views_inbox.referral_decline, name="referral_decline"),
     path("referrals/<int:pk>/withdraw/", views_inbox.referral_withdraw, name="referral_withdraw"),
-    path("referrals/<int:pk>/messages.json", views_inbox.referral_messages_json, name="referral_messages_json"),
+    path(
+        "referrals/<int:pk>/messages.json", views_inbox.referral_messages_json, name="referral_messages_json"
+    ),
     path("referrals/<int:pk>/need-undo/", views_inbox.need_undo, name="referral_need_undo"),
     path("attention/<int:pk>/", views_inbox.attention, name="attention"),
     path("attention/<int:pk>/remind/", views_inbox.attention_remind, name="attention_remind"),

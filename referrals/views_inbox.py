@@ -61,7 +61,11 @@ def inbox(request):
         sort=data.get("sort") or "deadline",
     )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    filters = {k: data.get(k) for k in ("service", "status", "kecamatan", "sort") if data.get(k) not in ("", None, "-")}
+    filters = {
+        k: data.get(k)
+        for k in ("service", "status", "kecamatan", "sort")
+        if data.get(k) not in ("", None, "-")
+    }
     if data.get("overdue"):
         filters["overdue"] = "on"
     labels = {
@@ -108,7 +112,8 @@ def inbox_bulk_accept(request):
     if result["done"]:
         messages.success(
             request,
-            _("Accepted %(n)s referrals: %(codes)s.") % {"n": len(result["done"]), "codes": ", ".join(result["done"])},
+            _("Accepted %(n)s referrals: %(codes)s.")
+            % {"n": len(result["done"]), "codes": ", ".join(result["done"])},
         )
     for code, why in result["refused"]:
         messages.error(request, _("%(code)s was not accepted: %(why)s") % {"code": code, "why": why})
@@ -129,7 +134,9 @@ def referral_claim(request, pk):
             messages.success(request, _("You handle this referral now. Your colleagues see it."))
         elif what == "release":
             triage.referral_release(actor=request.user, referral_id=pk, request=request)
-            messages.success(request, _("The referral is no longer claimed: every liaison hears of it again."))
+            messages.success(
+                request, _("The referral is no longer claimed: every liaison hears of it again.")
+            )
         else:
             r = triage.referral_pass_on(
                 actor=request.user, referral_id=pk, username=form.cleaned_data["to"], request=request
@@ -187,7 +194,11 @@ def referral_withdraw(request, pk):
         return _back(request, pk)
     try:
         services.referral_transition(
-            actor=request.user, referral_id=pk, action="withdraw", note=form.cleaned_data["note"], request=request
+            actor=request.user,
+            referral_id=pk,
+            action="withdraw",
+            note=form.cleaned_data["note"],
+            request=request,
         )
     except (Conflict, InvalidInput) as exc:
         messages.error(request, exc.message)
@@ -295,7 +306,9 @@ def attention_handled(request, pk):
         request, _("Marked handled: %(code)s left the “needs attention” list.") % {"code": r.case.code}
     )
     kecamatan = r.case.village.parent
-    return redirect("forums:forum", code=kecamatan.code) if kecamatan else redirect("referrals:attention", pk=pk)
+    return (
+        redirect("forums:forum", code=kecamatan.code) if kecamatan else redirect("referrals:attention", pk=pk)
+    )
 
 
 def triage_context(access) -> dict:
@@ -310,7 +323,9 @@ def triage_context(access) -> dict:
         "withdraw_form": WithdrawForm(),
         "one_step_form": OneActionForm(),
         "undo_form": OneActionForm(),
-        "one_step": access.is_liaison and referral.agency.accept_starts_work and referral.status == Status.SENT,
+        "one_step": access.is_liaison
+        and referral.agency.accept_starts_work
+        and referral.status == Status.SENT,
         "can_claim": access.is_liaison and is_open,
         "messages_json": reverse("referrals:referral_messages_json", kwargs={"pk": referral.pk}),
     }
@@ -337,7 +352,9 @@ def referral_draft_save_and_go_to_consent(request, *, case, slug):
         "urgency": (request.POST.get("urgency") or "")[:10],
         "agency": (request.POST.get("agency") or "")[:12],
     }
-    back = reverse("referrals:referral_create", kwargs={"code": case.code}) + (f"?service={slug}" if slug else "")
+    back = reverse("referrals:referral_create", kwargs={"code": case.code}) + (
+        f"?service={slug}" if slug else ""
+    )
     request.session[DRAFT_KEY + ".next"] = {"case": case.code, "url": back}
     messages.info(request, _("What you typed is kept: record the consent, then you return to the referral."))
     return redirect(reverse("referrals:consent_create", kwargs={"code": case.code}))
