@@ -7,6 +7,8 @@ Like services.py: each action is one transaction, the referral row locked, the r
 (`ReferralEvent`) and an audit entry written, notifications stored in the same transaction. Notifications name
 the case by its code only, never the child."""
 
+import re
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -155,7 +157,8 @@ def referrals_bulk_accept(*, actor, referral_ids, request=None) -> dict:
     """Accept each selected referral on its own (its own transaction, the same checks as one accept; with the
     agency's one-step setting, accept and start). Returns {"done": [codes], "refused": [(code or id, why)]}."""
     done, refused = [], []
-    for pk in sorted({int(i) for i in referral_ids if str(i).isdigit() and 1 <= int(i) <= MAX_ID})[:100]:
+    ids = {int(i) for i in referral_ids if re.fullmatch(r"[0-9]{1,18}", str(i)) and 1 <= int(i) <= MAX_ID}
+    for pk in sorted(ids)[:100]:
         try:
             referral = Referral.objects.select_related("agency", "case").filter(pk=pk).first()
             if referral is None:

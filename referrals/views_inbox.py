@@ -5,6 +5,8 @@ new messages as JSON; the kecamatan facilitator's page for an overdue referral; 
 Views parse the form, call one write of triage.py / services.py and redirect (POST-redirect-GET, so the one-time
 token of OnceForm makes a double submit harmless); a refusal is a message in the person's language."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -215,7 +217,7 @@ def referral_messages_json(request, pk):
     if not access.sees_thread:
         raise Forbidden(_("This referral has ended: its thread is closed to the agency."))
     after = request.GET.get("after", "0")
-    after = int(after) if after.isdigit() and len(after) <= 18 else 0
+    after = int(after) if re.fullmatch(r"[0-9]{1,18}", after) else 0
     rows = selectors.referral_messages(referral=access.referral).filter(pk__gt=after)[:50]
     return JsonResponse(
         {
