@@ -372,3 +372,17 @@ def test_case_page_puts_consent_before_referring(jago, client):
     html = client.get(f"/cases/{code}/").content.decode()
     part = html[html.index('class="case-next"') :].split("</p>")[0]
     assert part.index("Catat persetujuan") < part.index("Rujuk ke lembaga")
+
+
+def test_a_double_submit_changes_nothing_twice(sent, client):
+    """OnceForm: the same token sent again gets the first answer (the bulk accept, the reminder)."""
+    from portal.core.idempotency import new_token
+
+    r = sent["referral"]
+    client.force_login(_u(sent, L1))
+    token = new_token()
+    first = client.post("/cases/inbox/accept/", {"referrals": [r.pk], "once_token": token})
+    again = client.post("/cases/inbox/accept/", {"referrals": [r.pk], "once_token": token}, follow=True)
+    assert first.status_code == 302
+    assert "tidak diterima" not in again.content.decode()  # not tried a second time
+    assert ReferralEvent.objects.filter(referral=r, action="accept").count() == 1
