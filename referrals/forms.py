@@ -229,7 +229,7 @@ class WithdrawForm(OnceForm):
 
 class AttentionHandledForm(OnceForm):
     note = forms.CharField(
-        label=_("What was done"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("What was done about it"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

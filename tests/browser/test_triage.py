@@ -82,7 +82,7 @@ def test_liaison_triages_claims_and_bulk_accepts(asgi_server, demo, browser, art
     assert inbox.inner_text().index(first.case.code) < inbox.inner_text().index(second.case.code)
     # Filters are GET parameters.
     one.get_by_label("Hanya yang terlambat").check()
-    one.get_by_role("button", name="Saring").click()
+    one.locator("form.filters button[type=submit]").click()  # "Filter" (the dashboard's catalogue wins)
     one.wait_for_url(re.compile(r".*overdue=on"))
     expect(inbox).to_contain_text(first.case.code)
     expect(inbox).not_to_contain_text(second.case.code)
@@ -98,7 +98,7 @@ def test_liaison_triages_claims_and_bulk_accepts(asgi_server, demo, browser, art
     two.goto(f"{base}/cases/inbox/")
     expect(two.locator("[data-live-inbox]")).to_contain_text("ditangani Ni Made Sari")
     two.goto(f"{base}/cases/referrals/{first.pk}/")
-    expect(two.locator("#claim")).to_contain_text("Ni Made Sari menangani rujukan ini")
+    expect(two.locator("#claim")).to_contain_text("Ni Made Sari (Dukcapil) menangani rujukan ini")
     expect(two.get_by_role("button", name="Saya tangani")).to_have_count(0)
 
     # Bulk accept both from the inbox.
