@@ -386,3 +386,23 @@ def test_a_double_submit_changes_nothing_twice(sent, client):
     assert first.status_code == 302
     assert "tidak diterima" not in again.content.decode()  # not tried a second time
     assert ReferralEvent.objects.filter(referral=r, action="accept").count() == 1
+
+
+def test_api_decline_takes_a_category(sent, api_client, token_for):
+    r = sent["referral"]
+    auth = {"HTTP_AUTHORIZATION": token_for(_u(sent, L1))}
+    url = f"/api/v1/referrals/{r.pk}/transitions"
+    bad = api_client.post(
+        url,
+        {"action": "decline", "note": "x", "decline_category": "nope"},
+        content_type="application/json",
+        **auth,
+    )
+    assert bad.status_code == 422 and "decline_category" in bad.json()["errors"]
+    ok = api_client.post(
+        url,
+        {"action": "decline", "note": "Bukan wilayah", "decline_category": "wrong_area"},
+        content_type="application/json",
+        **auth,
+    )
+    assert ok.status_code == 200 and ok.json()["decline_category"] == "wrong_area"
