@@ -6,6 +6,7 @@ Views parse the form, call one write of triage.py / services.py and redirect (PO
 token of OnceForm makes a double submit harmless); a refusal is a message in the person's language."""
 
 import re
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -92,6 +93,8 @@ def inbox(request):
             "bulk_form": BulkAcceptForm(),
             "can_bulk": any(r.status == Status.SENT for r in page.object_list),
             "one_step": one_step,
+            # The pages keep the tab and the filters.
+            "page_query": urlencode({"tab": tab, **filters}),
         },
     )
 
