@@ -74,12 +74,12 @@ def index(request):
         "services": bar_chart(
             id="chart-services",
             title=_("Referrals by service"),
-            rows=[(services[s], n, "") for s, n in data["referrals_by_service"].items()],
+            rows=[(services.get(s, s), n, "") for s, n in data["referrals_by_service"].items()],
         ),
         "status": bar_chart(
             id="chart-status",
             title=_("Referrals by status"),
-            rows=[(statuses[s], n, "") for s, n in data["referrals_by_status"].items()],
+            rows=[(statuses.get(s, s), n, "") for s, n in data["referrals_by_status"].items()],
         ),
         "needs": bar_chart(
             id="chart-needs",
@@ -275,7 +275,7 @@ def public(request):
         "services": bar_chart(
             id="chart-public-services",
             title=_("Referrals by service"),
-            rows=[(services[s], n, "") for s, n in data["referrals_by_service"].items()],
+            rows=[(services.get(s, s), n, "") for s, n in data["referrals_by_service"].items()],
         ),
         "needs": bar_chart(
             id="chart-public-needs",

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.agencies.models import Service
+from portal.core.dates import DatePartsField
 from portal.core.forms import OnceForm, PelitaForm
 
 from .models import DeclineReason, ParentAbroad, Sex, Status, Urgency
@@ -12,11 +13,54 @@ from .selectors import INBOX_TABS
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _required(message):
+    return {"required": message}
+
+
 class CaseForm(OnceForm):
-    area = forms.ChoiceField(label=_("Dusun or desa"))
-    child_name = forms.CharField(label=_("Child's name"), max_length=120)
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect)
-    birth_date = forms.DateField(label=_("Date of birth"), widget=DATE)
+    """The registration form: every field says what to write when it is missing, and the rules on the dates
+    and the NIK run in the same pass as everything else (services.identity_errors), so a person hears every
+    problem on the first submit. registration.STEPS splits it into short steps on a phone."""
+
+    # The order of the steps (the error summary lists the problems in the order of the page).
+    field_order = (
+        "child_name",
+        "sex",
+        "birth_date",
+        "nik",
+        "area",
+        "address",
+        "caregiver_name",
+        "caregiver_relation",
+        "caregiver_phone",
+        "parent_abroad",
+        "destination_country",
+        "abroad_since",
+        "needs",
+        "notes",
+    )
+
+    area = forms.ChoiceField(
+        label=_("Dusun or desa"), error_messages=_required(_("Choose the child's dusun or desa."))
+    )
+    child_name = forms.CharField(
+        label=_("Child's name"), max_length=120, error_messages=_required(_("Write the child's name."))
+    )
+    sex = forms.ChoiceField(
+        label=_("Sex"),
+        choices=Sex.choices,
+        widget=forms.RadioSelect,
+        error_messages=_required(_("Choose whether the child is a boy or a girl.")),
+    )
+    birth_date = DatePartsField(
+        label=_("Date of birth"),
+        help_text=_("For example 17 5 2019."),
+        messages={
+            "required": _("Write the child's date of birth."),
+            "missing": _("The date of birth must include a %(part)s."),
+            "invalid": _("The date of birth must be a real date, written in numbers."),
+        },
+    )
     nik = forms.CharField(
         label=_("NIK"),
         max_length=24,
@@ -24,19 +68,44 @@ class CaseForm(OnceForm):
         help_text=_("16 digits, if known (on the family card, Kartu Keluarga)."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    caregiver_name = forms.CharField(label=_("Caregiver's name"), max_length=120)
+    caregiver_name = forms.CharField(
+        label=_("Caregiver's name"),
+        max_length=120,
+        error_messages=_required(_("Write the name of the person who looks after the child.")),
+    )
     caregiver_relation = forms.CharField(
         label=_("Caregiver's relation to the child"),
         max_length=60,
         help_text=_("For example grandmother, aunt, father."),
+        error_messages=_required(_("Write how the caregiver is related to the child.")),
     )
-    caregiver_phone = forms.CharField(label=_("Caregiver's phone"), max_length=30, required=False)
+    caregiver_phone = forms.CharField(
+        label=_("Caregiver's phone"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     parent_abroad = forms.ChoiceField(
-        label=_("Which parent works abroad"), choices=ParentAbroad.choices, widget=forms.RadioSelect
+        label=_("Which parent works abroad"),
+        choices=ParentAbroad.choices,
+        widget=forms.RadioSelect,
+        error_messages=_required(_("Choose which parent works abroad.")),
     )
-    destination_country = forms.CharField(label=_("Country where the parent works"), max_length=60)
-    abroad_since = forms.DateField(label=_("Abroad since"), required=False, widget=DATE)
+    destination_country = forms.CharField(
+        label=_("Country where the parent works"),
+        max_length=60,
+        error_messages=_required(_("Write the country where the parent works.")),
+    )
+    abroad_since = DatePartsField(
+        label=_("Abroad since"),
+        required=False,
+        help_text=_("If known. For example 1 3 2021."),
+        messages={
+            "missing": _("The date the parent left must include a %(part)s."),
+            "invalid": _("The date the parent left must be a real date, written in numbers."),
+        },
+    )
     needs = forms.MultipleChoiceField(
         label=_("What the child lacks"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -51,6 +120,31 @@ class CaseForm(OnceForm):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", _("Choose…"))] + [(a.code, _area_label(a)) for a in areas]
         self.fields["needs"].choices = [(s.slug, s.need) for s in services]
+
+    def clean(self):
+        data = super().clean()
+        _identity_rules(self, data)
+        return data
+
+
+def _identity_rules(form, data) -> None:
+    """The services' rules on the birth date, the NIK (against the date and the sex) and the departure date,
+    for the fields that parsed; put on the form next to the other errors."""
+    from .services import identity_errors
+
+    parsed = {name: data.get(name) for name in ("birth_date", "nik", "sex", "abroad_since")}
+    errors, nik = identity_errors(
+        birth_date=parsed["birth_date"],
+        nik=parsed["nik"] or "",
+        sex=parsed["sex"] or "",
+        abroad_since=parsed["abroad_since"],
+    )
+    for name, messages in errors.items():
+        if name in form.fields and name not in form.errors:
+            for message in messages:
+                form.add_error(name, message)
+    if "nik" in data and "nik" not in errors:
+        data["nik"] = nik
 
 
 def _area_label(area) -> str:
@@ -160,6 +254,30 @@ class InboxFilterForm(PelitaForm):
 
 class CaseSearchForm(PelitaForm):
     q = forms.CharField(label=_("Search by code or name"), required=False, max_length=100)
+
+
+class IdentityForm(PelitaForm):
+    """The case team corrects the child's identity: the same fields and messages as at registration."""
+
+    child_name = CaseForm.base_fields["child_name"]
+    sex = CaseForm.base_fields["sex"]
+    birth_date = CaseForm.base_fields["birth_date"]
+    nik = CaseForm.base_fields["nik"]
+    caregiver_name = CaseForm.base_fields["caregiver_name"]
+    caregiver_relation = CaseForm.base_fields["caregiver_relation"]
+    caregiver_phone = CaseForm.base_fields["caregiver_phone"]
+    address = CaseForm.base_fields["address"]
+    reason = forms.CharField(
+        label=_("Why the correction"),
+        required=False,
+        max_length=500,
+        help_text=_("For example: the name as written on the family card. The case team reads it."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        _identity_rules(self, data)
+        return data
 
 
 # --- triage and closing the loops (issue 20; views in views_inbox.py) ---------------------------------------

@@ -323,3 +323,28 @@ class AnonymisedCase(models.Model):
 
     def __str__(self):
         return f"{self.case_id} anonymised {self.anonymised_at:%Y-%m-%d}"
+
+
+class IdentityCorrection(models.Model):
+    """A correction of a child's identity by the case team: the old and new value of each field changed.
+    It is the audit trail's memory of the old values (the audit entry names the fields only, never their
+    values): shown to the case team on the case's audit page, included in the child's data export, blanked
+    with the rest of the identity when the case is anonymised."""
+
+    case = models.ForeignKey(ChildCase, on_delete=models.CASCADE, related_name="identity_corrections")
+    # [{"field": "child_name", "old": "…", "new": "…"}, …]
+    changes = models.JSONField(default=list)
+    reason = models.TextField(_("reason for the correction"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    audit_entry = models.OneToOneField(
+        "audit.AuditEntry", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("identity correction")
+        verbose_name_plural = _("identity corrections")
+
+    def __str__(self):
+        return f"{self.case_id} correction {self.pk}"

@@ -17,6 +17,7 @@ from .models import (
     AnonymisedCase,
     ChildCase,
     Consent,
+    IdentityCorrection,
     Referral,
     ReferralEvent,
     ReferralMessage,
@@ -94,6 +95,11 @@ def case_anonymise(*, case: ChildCase, retention_days: int) -> bool:
     )
     ReferralEvent.objects.filter(referral__case=case).update(note="")
     ReferralMessage.objects.filter(referral__case=case).update(body="")
+    # The old and new values kept by identity corrections: only the names of the fields stay.
+    for correction in IdentityCorrection.objects.filter(case=case):
+        IdentityCorrection.objects.filter(pk=correction.pk).update(
+            changes=[{"field": c.get("field", "")} for c in correction.changes], reason=""
+        )
     consents = Consent.objects.filter(case=case)
     consents.update(**{f: ANONYMISED if f == "given_by" else "" for f in CONSENT_BLANKED})
     AnonymisedCase.objects.create(case=case, retention_days=retention_days)
@@ -203,6 +209,10 @@ def child_data_export(*, code: str, actor=None, request=None) -> dict:
                 ],
             }
             for r in referrals
+        ],
+        "identity_corrections": [
+            {"at": _iso(c.at), "by": c.by.username, "changes": c.changes, "reason": c.reason}
+            for c in IdentityCorrection.objects.filter(case=case).select_related("by").order_by("at", "pk")
         ],
         # Who saw or changed the child's data, and when (names of fields, never their values).
         "access_log": [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<str:code>/team/", views.team_add, name="team_add"),
     path("<str:code>/needs/", views.case_needs, name="case_needs"),
     path("<str:code>/audit/", views.case_audit, name="case_audit"),
+    path("<str:code>/identity/", views.case_identity, name="case_identity"),
     path("<str:code>/referrals/new/", views.referral_create, name="referral_create"),
 ]
 # Triage and closing the loops (issue 20).

@@ -13,9 +13,10 @@ from portal.agencies.selectors import agencies_list
 from portal.areas.models import Area
 from portal.audit.services import audit_log
 from portal.core.errors import Conflict, Forbidden, InvalidInput
+from portal.core.forms import error_summary
 from portal.core.panels import panels_for
 
-from . import selectors, services
+from . import registration, selectors, services
 from .forms import (
     CaseForm,
     CaseSearchForm,
@@ -88,34 +89,64 @@ def case_create(request):
         raise Forbidden(_("Only case workers register children."))
     areas = list(selectors.case_worker_areas(user=request.user).order_by("code"))
     service_list = list(Service.objects.all())
-    form = CaseForm(request.POST or None, areas=areas, services=service_list)
-    if request.method == "POST" and form.is_valid():
+    post = request.POST if request.method == "POST" else None
+    form = CaseForm(post, areas=areas, services=service_list)
+    flow = registration.flow_for(post)
+    duplicates = []
+    if post is not None:
+        flow = registration.apply_flow(form, flow)
+    if flow.register and not form.errors:
         data = form.cleaned_data
-        try:
-            case = services.case_register(
-                actor=request.user,
-                area=Area.objects.filter(code=data["area"]).first(),
-                child_name=data["child_name"],
-                sex=data["sex"],
-                birth_date=data["birth_date"],
-                nik=data["nik"],
-                caregiver_name=data["caregiver_name"],
-                caregiver_relation=data["caregiver_relation"],
-                caregiver_phone=data["caregiver_phone"],
-                address=data["address"],
-                parent_abroad=data["parent_abroad"],
-                destination_country=data["destination_country"],
-                abroad_since=data["abroad_since"],
-                needs=[s for s in service_list if s.slug in data["needs"]],
-                notes=data["notes"],
-                request=request,
+        area = Area.objects.filter(code=data["area"]).first()
+        if "confirm_new" not in post:
+            duplicates = registration.possible_duplicates(
+                actor=request.user, area=area, child_name=data["child_name"], birth_date=data["birth_date"]
             )
-        except InvalidInput as exc:
-            _form_errors(form, exc)
+        if not duplicates:
+            try:
+                case = services.case_register(
+                    actor=request.user,
+                    area=area,
+                    child_name=data["child_name"],
+                    sex=data["sex"],
+                    birth_date=data["birth_date"],
+                    nik=data["nik"],
+                    caregiver_name=data["caregiver_name"],
+                    caregiver_relation=data["caregiver_relation"],
+                    caregiver_phone=data["caregiver_phone"],
+                    address=data["address"],
+                    parent_abroad=data["parent_abroad"],
+                    destination_country=data["destination_country"],
+                    abroad_since=data["abroad_since"],
+                    needs=[s for s in service_list if s.slug in data["needs"]],
+                    notes=data["notes"],
+                    request=request,
+                )
+            except InvalidInput as exc:
+                _form_errors(form, exc)
+                flow.show_all = True
+            else:
+                messages.success(request, _("The child was registered as %(code)s.") % {"code": case.code})
+                return redirect("referrals:case_detail", code=case.code)
         else:
-            messages.success(request, _("The child was registered as %(code)s.") % {"code": case.code})
-            return redirect("referrals:case_detail", code=case.code)
-    return render(request, "referrals/case_form.html", {"form": form, "areas": areas})
+            # The person sees the codes of cases on their own team: an identity view of those cases.
+            for other in duplicates:
+                _audit_identity(
+                    request, case=other, fields=["child_name", "birth_date"], action="case.duplicate_check"
+                )
+    return render(
+        request,
+        "referrals/case_form.html",
+        {
+            "form": form,
+            "areas": areas,
+            "steps": registration.step_context(form, flow),
+            "current": flow.current,
+            "current_slug": registration.STEP_SLUGS[flow.current],
+            "summary": error_summary(form),
+            "duplicates": duplicates,
+        },
+    )
 
 
 @login_required
@@ -260,6 +291,12 @@ def case_needs(request, code):
 def case_audit(request, code):
     case = _team_access(request, code)
     page = Paginator(selectors.case_audit_trail(case=case), 50).get_page(request.GET.get("page"))
+    # An identity correction shows its old and new values here: the case team only (_team_access).
+    from .identity import corrections_by_entry
+
+    corrections = corrections_by_entry(case=case, entry_ids=[e.pk for e in page.object_list])
+    for entry in page.object_list:
+        entry.correction = corrections.get(entry.pk)
     return render(request, "referrals/case_audit.html", {"case": case, "page": page})
 
 
@@ -487,3 +524,43 @@ def referral_letter(request, pk):
 
 
 # The agency inbox: views_inbox.inbox (issue 20).
+
+
+# --- identity correction (issue 20) ------------------------------------------------------------------------
+
+
+@login_required
+def case_identity(request, code):
+    """The case team corrects the child's identity; every change is audited with its old value."""
+    from .forms import IdentityForm
+    from .identity import CORRECTABLE, case_correct_identity
+
+    case = _team_access(request, code)
+    initial = {name: getattr(case, name) for name in CORRECTABLE}
+    form = IdentityForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            correction = case_correct_identity(
+                actor=request.user,
+                code=case.code,
+                values={name: data[name] for name in CORRECTABLE},
+                reason=data["reason"],
+                request=request,
+            )
+        except InvalidInput as exc:
+            _form_errors(form, exc)
+        else:
+            if correction is None:
+                messages.info(request, _("Nothing was changed."))
+            else:
+                messages.success(
+                    request, _("The child's details were corrected. The audit trail keeps the old values.")
+                )
+            return redirect("referrals:case_detail", code=case.code)
+    _audit_identity(request, case=case, fields=CORRECTABLE, action="case.identity_form_view")
+    return render(
+        request,
+        "referrals/case_identity.html",
+        {"case": case, "form": form, "summary": error_summary(form)},
+    )

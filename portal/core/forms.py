@@ -71,3 +71,22 @@ class OnceForm(CleanInputMixin, OnceTokenMixin, forms.Form):
 
 class PelitaModelForm(CleanInputMixin, forms.ModelForm):
     pass
+
+
+def error_summary(form) -> list[tuple[str, str]]:
+    """The form's errors in the order of its fields, each with the id of the input to link to (GOV.UK's error
+    summary: "Ada masalah", every message a link that puts the cursor in the field). Errors of the form as a
+    whole come first, without a link."""
+    items = [("", str(message)) for message in form.non_field_errors()]
+    for name in form.fields:
+        if name not in form.errors:
+            continue
+        bound = form[name]
+        widget = bound.field.widget
+        anchor = bound.auto_id or ""
+        if isinstance(widget, forms.MultiWidget):
+            anchor = widget.id_for_label(anchor)
+        elif isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple) and anchor:
+            anchor = f"{anchor}_0"
+        items += [(anchor, str(message)) for message in bound.errors]
+    return items

@@ -65,6 +65,16 @@ if os.environ.get("PELITA_SMS_GATEWAY_URL"):
             "password": os.environ.get("PELITA_SMS_GATEWAY_PASSWORD", ""),
         },
     }
+elif os.environ.get("PELITA_TWILIO_ACCOUNT_SID"):
+    PELITA_NOTIFY_CHANNELS["sms"] = {
+        "BACKEND": "portal.notifications.channels.phone.TwilioSMSChannel",
+        "OPTIONS": {
+            "account_sid": os.environ["PELITA_TWILIO_ACCOUNT_SID"],
+            "auth_token": os.environ.get("PELITA_TWILIO_AUTH_TOKEN", ""),
+            "from_number": os.environ.get("PELITA_TWILIO_FROM", ""),
+            "messaging_service_sid": os.environ.get("PELITA_TWILIO_MESSAGING_SERVICE_SID", ""),
+        },
+    }
 if os.environ.get("PELITA_WHATSAPP_TOKEN"):
     PELITA_NOTIFY_CHANNELS["whatsapp"] = {
         "BACKEND": "portal.notifications.channels.phone.WhatsAppCloudChannel",

@@ -7,12 +7,16 @@ with Retry-After.
 WhatsApp Cloud API: `POST /{phone-number-id}/messages`, Bearer token, JSON {"messaging_product": "whatsapp",
 "to", "type": "template", "template": {"name", "language": {"code"}, "components": [...]}} → 200
 {"messaging_product", "contacts": [...], "messages": [{"id": "wamid…"}]}; errors {"error": {"message", "type",
-"code", "fbtrace_id"}}: 429/130429 rate limit, 400/131026 undeliverable number, 401/190 expired token."""
+"code", "fbtrace_id"}}: 429/130429 rate limit, 400/131026 undeliverable number, 401/190 expired token.
+Twilio Programmable Messaging: `POST /Accounts/{AccountSid}/Messages.json`, Basic auth (SID:token), form fields
+To, Body, From or MessagingServiceSid → 201 {"sid": "SM…", "status": "queued", ...}; errors {"code", "message",
+"more_info", "status"}: 400/21211 invalid 'To' number, 429/20429 too many requests, 401/20003 authenticate."""
 
 import base64
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 RATE_LIMITED = "+6281100000429"
 INVALID = "+6281100000400"
@@ -48,10 +52,14 @@ def _handler(fake, route):
 
         def do_POST(self):
             length = int(self.headers.get("Content-Length", 0))
-            try:
-                body = json.loads(self.rfile.read(length) or b"{}")
-            except ValueError:
-                body = None
+            raw = self.rfile.read(length)
+            if self.headers.get("Content-Type") == "application/x-www-form-urlencoded":
+                body = {k: v[0] if len(v) == 1 else v for k, v in parse_qs(raw.decode()).items()}
+            else:
+                try:
+                    body = json.loads(raw or b"{}")
+                except ValueError:
+                    body = None
             status, payload, headers = route(fake, self.path, dict(self.headers), body)
             data = json.dumps(payload).encode()
             self.send_response(status)
@@ -136,6 +144,46 @@ def _wa_route(fake, path, headers, body):
         },
         {},
     )
+
+
+TWILIO_SID = "AC" + "0" * 32
+
+
+def _twilio_error(status, code, message):
+    info = f"https://www.twilio.com/docs/errors/{code}"
+    return status, {"code": code, "message": message, "more_info": info, "status": status}, {}
+
+
+def _twilio_route(fake, path, headers, body):
+    expected = "Basic " + base64.b64encode(f"{TWILIO_SID}:twilio-token".encode()).decode()
+    if path != f"/Accounts/{TWILIO_SID}/Messages.json":
+        fake.errors.append(f"path {path}")
+        return _twilio_error(404, 20404, "The requested resource was not found")
+    if headers.get("Authorization") != expected:
+        return _twilio_error(401, 20003, "Authenticate")
+    ok = (
+        isinstance(body, dict)
+        and headers.get("Content-Type") == "application/x-www-form-urlencoded"
+        and isinstance(body.get("To"), str)
+        and isinstance(body.get("Body"), str)
+        and bool(body.get("From") or body.get("MessagingServiceSid"))
+    )
+    if not ok:
+        fake.errors.append(f"shape {body!r}")
+        return _twilio_error(400, 21603, "A 'From' or 'MessagingServiceSid' parameter is required.")
+    number = body["To"]
+    fake.requests.append(body)
+    fake.seen[number] = fake.seen.get(number, 0) + 1
+    if number == RATE_LIMITED or (number == FLAKY and fake.seen[number] == 1):
+        return _twilio_error(429, 20429, "Too Many Requests")
+    if number == INVALID:
+        return _twilio_error(400, 21211, f"The 'To' number {number} is not a valid phone number.")
+    sid = f"SM{len(fake.requests):032d}"
+    return 201, {"sid": sid, "status": "queued", "to": number, "body": body["Body"]}, {}
+
+
+def fake_twilio() -> FakeServer:
+    return FakeServer(lambda fake: _handler(fake, _twilio_route))
 
 
 def fake_sms_gateway() -> FakeServer:

@@ -191,6 +191,11 @@ def test_a_repeated_submit_returns_the_first_result(ctx, form):
     # A new form (a new token) creates again: the token is what makes a submit "the same".
     if form.name not in ("escalation", "dusun", "consent", "referral"):
         fresh = {**form.data(ctx), FORM_FIELD: once_token(client.get(form.page(ctx)).content.decode())}
+        if form.name.startswith("case registration"):
+            # The same child again: the case team is shown the possible duplicate first (issue 20) and
+            # confirms that it is another child.
+            assert "Mungkin sudah terdaftar" in client.post(form.action(ctx), fresh).content.decode()
+            fresh["confirm_new"] = "1"
         assert client.post(form.action(ctx), fresh).status_code == 302
         assert form.count(ctx) == before + 2
 

@@ -273,6 +273,17 @@ ROWS = [
             HIDDEN, case_worker=OK, liaison_receiving=DENIED, facilitator=DENIED, coordinator=DENIED
         ),
     ),
+    # identity correction (issue 20): the case team only
+    Row(
+        "identity correction",
+        "page",
+        "get",
+        "/cases/{case}/identity/",
+        f"/cases/{MISSING_CODE}/identity/",
+        everyone_else(
+            HIDDEN, case_worker=OK, liaison_receiving=DENIED, facilitator=DENIED, coordinator=DENIED
+        ),
+    ),
     # lists and search: everyone gets a page, only the entitled find the object in it
     Row(
         "forum",

@@ -12,6 +12,7 @@ import base64
 import json
 import logging
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from django.urls import reverse
@@ -74,11 +75,18 @@ class PhoneChannel(Channel):
         raise NotImplementedError
 
 
-def _post(url: str, body: dict, headers: dict) -> tuple[int, dict]:
+def _post(url: str, body: dict, headers: dict, *, form: bool = False) -> tuple[int, dict]:
+    """POST `body` as JSON (or, with `form`, as application/x-www-form-urlencoded) → (status, JSON answer). An
+    HTTP error answers its status and JSON body (with "_retry_after" in seconds from Retry-After); a network
+    failure raises TemporaryFailure."""
+    if form:
+        data, content_type = urllib.parse.urlencode(body).encode(), "application/x-www-form-urlencoded"
+    else:
+        data, content_type = json.dumps(body).encode(), "application/json"
     request = urllib.request.Request(  # noqa: S310 - the URL is the operator's configured gateway
         url,
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json", **headers},
+        data=data,
+        headers={"Content-Type": content_type, **headers},
         method="POST",
     )
     try:
@@ -116,6 +124,36 @@ class SMSGatewayChannel(PhoneChannel):
         if status == 401:
             raise TemporaryFailure(f"sms gateway 401: credentials refused: {reason}")
         raise PermanentFailure(f"sms gateway {status}: {reason}")
+
+
+class TwilioSMSChannel(PhoneChannel):
+    """SMS through Twilio's Programmable Messaging REST API: `POST {url}/Accounts/{sid}/Messages.json`, Basic
+    auth (account SID, auth token), form fields To, Body and From (or MessagingServiceSid) → 201 {"sid",
+    "status": "queued"}. Errors answer {"code", "message", "more_info", "status"}: 429/20429 too many requests
+    and 5xx are retried; 401/20003 (credentials refused) is retried with backoff until the operator fixes them;
+    the recipient's errors (21211 invalid number, 21614 not a mobile, 21610 unsubscribed, 21408 region not
+    enabled) give up at once. OPTIONS: account_sid, auth_token, from_number or messaging_service_sid, url
+    (default https://api.twilio.com/2010-04-01)."""
+
+    label = gettext_lazy("SMS")
+
+    def deliver_text(self, *, address, text, key, language) -> str:
+        base = self.options.get("url", "https://api.twilio.com/2010-04-01").rstrip("/")
+        sid = self.options["account_sid"]
+        url = f"{base}/Accounts/{sid}/Messages.json"
+        auth = base64.b64encode(f"{sid}:{self.options['auth_token']}".encode()).decode()
+        body = {"To": address, "Body": text}
+        if self.options.get("messaging_service_sid"):
+            body["MessagingServiceSid"] = self.options["messaging_service_sid"]
+        else:
+            body["From"] = self.options["from_number"]
+        status, payload = _post(url, body, {"Authorization": f"Basic {auth}"}, form=True)
+        if status in (200, 201):
+            return str(payload.get("sid", ""))
+        reason = f"twilio {status} ({payload.get('code')}): {str(payload.get('message', ''))[:150]}"
+        if status == 429 or status >= 500 or status == 401:
+            raise TemporaryFailure(reason, retry_after=payload.get("_retry_after"))
+        raise PermanentFailure(reason)
 
 
 class WhatsAppCloudChannel(PhoneChannel):

@@ -14,7 +14,7 @@ def declined_as_other(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0003_referralevent_action_fits_consent_withdrawn'),
+        ('referrals', '0004_identity_correction'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,286 @@
+"""Issue 20, forms that help: the three-field date, the error summary, specific messages, the NIK rule on the
+first submit, the registration steps without JavaScript, possible duplicates for the case team only, and the
+identity correction (audited with the old value, seen at once by an agency with an open referral)."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from portal.audit.models import AuditEntry
+from portal.core.dates import DatePartsField
+from portal.core.forms import PelitaForm, error_summary
+from referrals.models import ChildCase, IdentityCorrection
+from referrals.registration import name_similarity, normalise_name
+
+from .conftest import CHILD_NAME, birth, nik_for
+
+
+class DateForm(PelitaForm):
+    day = DatePartsField(label="Tanggal", messages={"required": "Tulis tanggalnya."})
+
+
+@pytest.mark.parametrize(
+    ("data", "value", "error"),
+    [
+        ({"day_day": "17", "day_month": "5", "day_year": "2019"}, dt.date(2019, 5, 17), None),
+        ({"day": "2019-05-17"}, dt.date(2019, 5, 17), None),  # the date posted whole (ISO) still works
+        ({}, None, "Tulis tanggalnya."),
+        ({"day_day": "17", "day_month": "5", "day_year": ""}, None, "year"),
+        ({"day_day": "", "day_month": "5", "day_year": "2019"}, None, "day"),
+        ({"day_day": "31", "day_month": "2", "day_year": "2019"}, None, "real date"),
+        ({"day_day": "1", "day_month": "2", "day_year": "19"}, None, "4 digits"),
+        ({"day_day": "x", "day_month": "\ud800", "day_year": "2019"}, None, "real date"),
+        ({"day_day": "1", "day_month": "1", "day_year": "1800"}, None, "1900"),
+        ({"day_day": "99999999999999999999", "day_month": "1", "day_year": "2019"}, None, "real date"),
+    ],
+)
+def test_the_three_field_date(data, value, error):
+    form = DateForm(data)
+    with __import__("django.utils.translation", fromlist=["override"]).override("en"):
+        valid = form.is_valid()
+        if error is None:
+            assert valid and form.cleaned_data["day"] == value
+        else:
+            assert not valid and error in " ".join(form.errors["day"])
+
+
+def test_the_date_widget_renders_three_numeric_inputs_not_a_date_picker():
+    html = str(DateForm(initial={"day": dt.date(2019, 5, 17)})["day"])
+    assert 'type="date"' not in html
+    assert html.count('inputmode="numeric"') == 3
+    for part, value in (("day", "17"), ("month", "5"), ("year", "2019")):
+        assert re.search(
+            rf'name="day_{part}"[^>]*value="{value}"|value="{value}"[^>]*name="day_{part}"', html
+        )
+    assert 'id="id_day_day"' in html and 'id="id_day_year"' in html and 'for="id_day_month"' in html
+
+
+def test_error_summary_links_each_error_to_its_input():
+    form = DateForm({})
+    form.is_valid()
+    assert error_summary(form) == [("id_day_day", "Tulis tanggalnya.")]
+
+
+def step_data(**over):
+    b = birth(8)
+    data = {
+        "child_name": "Lalu Hamdi Saputra",
+        "sex": "M",
+        "birth_date_day": str(b.day),
+        "birth_date_month": str(b.month),
+        "birth_date_year": str(b.year),
+        "nik": nik_for(b, seq=33),
+        "area": "52.02.01.2013.02",
+        "caregiver_name": "Inaq Mariam",
+        "caregiver_relation": "nenek",
+        "parent_abroad": "father",
+        "destination_country": "Malaysia",
+        "needs": ["kip"],
+    }
+    data.update(over)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_every_problem_on_the_first_submit_with_a_summary_that_links_to_each_field(jago, client):
+    client.force_login(jago["worker"])
+    b = birth(8)
+    wrong_nik = nik_for(b, sex="F", seq=1)  # a girl's NIK for a boy
+    r = client.post(
+        "/cases/new/",
+        {
+            "step": "needs",
+            "register": "1",
+            "sex": "M",
+            "nik": wrong_nik,
+            "birth_date_day": str(b.day),
+            "birth_date_month": str(b.month),
+            "birth_date_year": "",
+        },
+    )
+    html = r.content.decode()
+    assert r.status_code == 200 and ChildCase.objects.count() == 1
+    assert "Ada masalah" in html and 'id="error-summary"' in html and "autofocus" in html
+    summary = html[html.index('id="error-summary"') : html.index("</div>", html.index('id="error-summary"'))]
+    assert 'href="#id_child_name">Tulis nama anak.' in summary
+    assert 'href="#id_birth_date_year"' in summary or 'href="#id_birth_date_day"' in summary
+    assert "Tanggal lahir harus memuat tahun" in summary
+    assert 'href="#id_caregiver_name"' in summary and 'href="#id_parent_abroad_0"' in summary
+    assert "Kolom ini harus diisi" not in html
+    # Every step shown at once when the register has problems.
+    assert " hidden>" not in html.split('id="step-child"')[1][:80]
+    # With the whole date, the NIK is checked against it and the sex in the same pass.
+    r = client.post(
+        "/cases/new/", {**step_data(nik=wrong_nik), "step": "needs", "register": "1", "child_name": ""}
+    )
+    html = r.content.decode()
+    assert "Tulis nama anak." in html and "NIK tidak sesuai dengan jenis kelamin" in html
+
+
+def test_nik_region_code_must_be_a_real_province(jago, client):
+    client.force_login(jago["worker"])
+    b = birth(8)
+    r = client.post(
+        "/cases/new/", {**step_data(nik=nik_for(b, region="990101")), "register": "1", "step": "needs"}
+    )
+    assert "kode provinsi" in r.content.decode()
+
+
+def test_steps_without_javascript_keep_every_answer(jago, client):
+    client.force_login(jago["worker"])
+    html = client.get("/cases/new/").content.decode()
+    assert (
+        re.search(r'id="step-child"[^>]*>', html)
+        and 'id="step-caregiver" data-step="caregiver" hidden' in html
+    )
+    # Moving on from a step with a problem stays there and names only that step's problems.
+    r = client.post("/cases/new/", {"step": "child", "go": "caregiver", "child_name": "Lalu Hamdi"})
+    html = r.content.decode()
+    assert 'id="step-child" data-step="child" hidden' not in html
+    assert "Tulis tanggal lahir anak." in html and "Tulis nama pengasuh" not in html
+    # A complete step moves on; what was typed travels in the (hidden) steps.
+    data = step_data()
+    child_only = {
+        k: v for k, v in data.items() if k in ("child_name", "sex", "nik", "area") or k.startswith("birth")
+    }
+    r = client.post("/cases/new/", {**child_only, "step": "child", "go": "caregiver"})
+    html = r.content.decode()
+    assert 'id="step-caregiver" data-step="caregiver" hidden' not in html
+    assert 'id="step-child" data-step="child" hidden' in html and 'value="Lalu Hamdi Saputra"' in html
+    assert "errorlist" not in html
+    # Back does not check anything; register on the last step creates the case with every answer.
+    r = client.post("/cases/new/", {**data, "step": "caregiver", "go": "child"})
+    assert "errorlist" not in r.content.decode()
+    r = client.post("/cases/new/", {**data, "step": "needs", "go": "next"})
+    case = ChildCase.objects.latest("pk")
+    assert r.status_code == 302 and case.child_name == "Lalu Hamdi Saputra" and case.birth_date == birth(8)
+
+
+def test_names_are_compared_normalised():
+    assert normalise_name("  LALU  Zulkarnaén-Test ") == "lalu zulkarnaen test"
+    assert name_similarity("Lalu Zulkarnain Test", "lalu zulkarnain") == 1.0
+    assert name_similarity("Lalu Zulkarnain", "Lalu Zulkarnaen") >= 0.5
+    assert name_similarity("Lalu Zulkarnain", "Baiq Nurul Aini") < 0.5
+
+
+def test_possible_duplicate_is_shown_to_the_case_team_who_can_continue(jago, client):
+    client.force_login(jago["worker"])
+    b = birth()  # the jago child's birth date, in the same desa
+    data = {
+        **step_data(child_name="lalu  zulkarnain", nik=""),
+        "birth_date_day": str(b.day),
+        "birth_date_month": str(b.month),
+        "birth_date_year": str(b.year),
+        "area": "52.02.01.2013.01",
+    }
+    r = client.post("/cases/new/", {**data, "step": "needs", "register": "1"})
+    html = r.content.decode()
+    code = jago["case"].code
+    assert r.status_code == 200 and f"Mungkin sudah terdaftar: {code}" in html
+    assert f'href="/cases/{code}/"' in html and ChildCase.objects.count() == 1
+    assert CHILD_NAME not in html  # the other child's name is not shown, only its code
+    r = client.post("/cases/new/", {**data, "step": "needs", "confirm_new": "1"})
+    assert r.status_code == 302 and ChildCase.objects.count() == 2
+
+
+def test_a_duplicate_outside_the_persons_team_is_never_revealed(jago, client):
+    from referrals.models import CaseTeamMember
+
+    CaseTeamMember.objects.filter(case=jago["case"]).delete()
+    client.force_login(jago["worker"])
+    b = birth()
+    data = {
+        **step_data(child_name=CHILD_NAME, nik=""),
+        "birth_date_day": str(b.day),
+        "birth_date_month": str(b.month),
+        "birth_date_year": str(b.year),
+        "area": "52.02.01.2013.01",
+    }
+    r = client.post("/cases/new/", {**data, "step": "needs", "register": "1"})
+    assert r.status_code == 302 and jago["case"].code.encode() not in client.get(r["Location"]).content
+
+
+def test_identity_correction_is_audited_with_the_old_value_for_the_team_only(sent, client):
+    case, worker = sent["case"], sent["worker"]
+    liaison = sent["users"]["dukcapil_loteng_1"]
+    client.force_login(liaison)
+    assert client.get(f"/cases/{case.code}/identity/").status_code in (403, 404)
+    client.force_login(worker)
+    page = client.get(f"/cases/{case.code}/").content.decode()
+    assert f"/cases/{case.code}/identity/" in page
+    html = client.get(f"/cases/{case.code}/identity/").content.decode()
+    assert f'value="{CHILD_NAME}"' in html and 'name="birth_date_year"' in html
+    b = case.birth_date
+    form = {
+        "child_name": "Lalu Zulkarnain Putra",
+        "sex": "M",
+        "birth_date_day": str(b.day),
+        "birth_date_month": str(b.month),
+        "birth_date_year": str(b.year),
+        "nik": case.nik,
+        "caregiver_name": "Inaq Rumenah",
+        "caregiver_relation": "nenek",
+        "caregiver_phone": "",
+        "address": "Dusun Jago Timur RT 2",
+        "reason": "Sesuai Kartu Keluarga",
+    }
+    r = client.post(f"/cases/{case.code}/identity/", {**form, "nik": "1234"})
+    assert r.status_code == 200 and "Ada masalah" in r.content.decode()
+    r = client.post(f"/cases/{case.code}/identity/", form)
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.child_name == "Lalu Zulkarnain Putra" and case.address == "Dusun Jago Timur RT 2"
+    correction = IdentityCorrection.objects.get(case=case)
+    assert {"field": "child_name", "old": CHILD_NAME, "new": "Lalu Zulkarnain Putra"} in correction.changes
+    entry = AuditEntry.objects.get(action="case.identity_correct")
+    assert set(entry.fields) == {"child_name", "address"} and CHILD_NAME not in str(entry.detail)
+    audit = client.get(f"/cases/{case.code}/audit/").content.decode()
+    assert CHILD_NAME in audit and "Lalu Zulkarnain Putra" in audit and "Sesuai Kartu Keluarga" in audit
+    # The agency with the open referral sees the corrected name at once (page and letter), never the old one.
+    client.force_login(liaison)
+    referral = sent["referral"]
+    for url in (f"/cases/referrals/{referral.pk}/", f"/cases/referrals/{referral.pk}/letter/"):
+        body = client.get(url).content.decode()
+        assert "Lalu Zulkarnain Putra" in body and CHILD_NAME not in body, url
+    assert client.get(f"/cases/{case.code}/audit/").status_code in (403, 404)
+
+
+def test_anonymising_blanks_the_old_values_of_corrections(sent):
+    from django.utils import timezone
+
+    from referrals.identity import case_correct_identity
+    from referrals.privacy import case_anonymise
+
+    case = sent["case"]
+    case_correct_identity(actor=sent["worker"], code=case.code, values={"child_name": "Nama Baru"})
+    ChildCase.objects.filter(pk=case.pk).update(closed_at=timezone.now())
+    from referrals.models import Referral
+
+    Referral.objects.filter(case=case).update(status="closed")
+    assert case_anonymise(case=case, retention_days=1)
+    correction = IdentityCorrection.objects.get(case=case)
+    assert correction.changes == [{"field": "child_name"}]
+
+
+def test_the_summary_follows_the_order_of_the_page(jago, client):
+    client.force_login(jago["worker"])
+    html = client.post("/cases/new/", {"step": "needs", "register": "1"}).content.decode()
+    anchors = re.findall(r'<a href="#(id_[a-z_0-9]+)"', html)
+    assert anchors[:3] == ["id_child_name", "id_sex_0", "id_birth_date_day"]
+    assert anchors.index("id_area") < anchors.index("id_caregiver_name")
+
+
+def test_an_anonymised_case_cannot_get_an_identity_back(sent):
+    from django.utils import timezone
+
+    from portal.core.errors import Conflict
+    from referrals.identity import case_correct_identity
+    from referrals.models import Referral
+    from referrals.privacy import case_anonymise
+
+    case = sent["case"]
+    Referral.objects.filter(case=case).update(status="closed")
+    ChildCase.objects.filter(pk=case.pk).update(closed_at=timezone.now())
+    assert case_anonymise(case=case, retention_days=1)
+    with pytest.raises(Conflict):
+        case_correct_identity(actor=sent["worker"], code=case.code, values={"child_name": "Nama Lagi"})
