@@ -39,7 +39,7 @@ class Summary(models.Model):
     one WITA day (`grain` d, `period` the day) or month (`grain` m, `period` its first day), for one service,
     agency and status. `key` is the histogram bucket (days to accept or to complete) or, for referrals still
     open, the WITA date of the deadline that decides "overdue" (a date ordinal; -1 when that date was already
-    past at the last rebuild; 0 when nothing can be overdue). `text` is a decline reason. Only counts: never a
+    past at the last rebuild; 0 when nothing can be overdue). `text` is a decline reason category (issue 20: never the free-text note). Only counts: never a
     child's identity."""
 
     node = models.CharField(max_length=32)

@@ -57,6 +57,14 @@ MEDIAN_MIN_PUBLIC = 5  # a public median needs at least this many referrals behi
 # --- who sees which area --------------------------------------------------------------------------
 
 
+def decline_category_label(value) -> str:
+    """The label of a decline reason category (referrals.models.DeclineReason), in the active language."""
+    from referrals.models import DeclineReason
+
+    value = (value or "").strip()
+    return str(DeclineReason(value).label) if value in DeclineReason.values else _("(no reason given)")
+
+
 def dashboard_areas(*, user) -> list[Area]:
     """The highest areas where the person is a coordinator or facilitator (an area inside another is left out)."""
     if not user.is_authenticated:
@@ -392,16 +400,16 @@ def indicators_direct(*, area: Area, filters: Filters = Filters(), now=None) -> 
         for m in months
     ]
 
-    # Declined, with the reasons the agencies gave (grouped by the same text).
+    # Declined, by the category of the reason the agency chose (issue 20: never the free-text note, where
+    # case workers and liaisons write names).
     decline_rows = (
         referrals.filter(status=Status.DECLINED)
-        .values("decline_reason")
+        .values("decline_category")
         .annotate(n=Count("pk"))
-        .order_by("-n", "decline_reason")[:10]
+        .order_by("-n", "decline_category")[:10]
     )
     declined_reasons = [
-        {"reason": (row["decline_reason"] or "").strip()[:300] or _("(no reason given)"), "count": row["n"]}
-        for row in decline_rows
+        {"reason": decline_category_label(row["decline_category"]), "count": row["n"]} for row in decline_rows
     ]
 
     breakdown = []
@@ -642,8 +650,7 @@ def indicators(*, area: Area, filters: Filters = Filters(), now=None) -> dict:
         for m in months
     ]
     declined_reasons = [
-        {"reason": (row["text"] or "").strip()[:300] or _("(no reason given)"), "count": row["total"]}
-        for row in decline_rows
+        {"reason": decline_category_label(row["text"]), "count": row["total"]} for row in decline_rows
     ]
 
     breakdown = []

@@ -193,7 +193,7 @@ def _source_rows(first: dt.date, last: dt.date, *, calendar: dict, cutoff: dt.da
             "completion_due_at",
             "accepted_at",
             "completed_at",
-            "decline_reason",
+            "decline_category",  # the category only, never the free text (issue 20)
         )
     )
     for (

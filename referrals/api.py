@@ -63,6 +63,8 @@ class TransitionIn(Schema):
     action: Line(20)
     note: Text(4000) = ""
     outcome: Text(4000) = ""
+    # For "decline" (issue 20): not_our_service, incomplete_documents, wrong_area, duplicate, other (default).
+    decline_category: Line(24) = ""
 
 
 class MessageIn(Schema):
@@ -171,6 +173,7 @@ def referral_row(r, *, is_team: bool | None = None) -> dict:
         "overdue": selectors.referral_is_overdue(r, now=now),
         "outcome": r.outcome,
         "decline_reason": r.decline_reason,
+        "decline_category": r.decline_category,
         "close_reason": r.close_reason,
         "consent_override": r.consent_override,
     }
@@ -293,6 +296,7 @@ def referrals_transition(request, referral_id: int, payload: TransitionIn):
         action=payload.action,
         note=payload.note,
         outcome=payload.outcome,
+        decline_category=payload.decline_category,
         request=request,
     )
     return referral_out(selectors.referral_access(user=request.user, referral_id=referral_id))

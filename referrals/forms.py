@@ -7,7 +7,7 @@ from portal.agencies.models import Service
 from portal.core.dates import DatePartsField
 from portal.core.forms import OnceForm, PelitaForm
 
-from .models import ParentAbroad, Sex, Status, Urgency
+from .models import DeclineReason, ParentAbroad, Sex, Status, Urgency
 from .selectors import INBOX_TABS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -278,3 +278,78 @@ class IdentityForm(PelitaForm):
         data = super().clean()
         _identity_rules(self, data)
         return data
+
+
+# --- triage and closing the loops (issue 20; views in views_inbox.py) ---------------------------------------
+
+
+class InboxTriageForm(PelitaForm):
+    """The inbox's filters as GET parameters (works without JavaScript)."""
+
+    tab = forms.ChoiceField(required=False, choices=[(k, k) for k in INBOX_TABS])
+    service = forms.ChoiceField(label=_("Service"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[("deadline", _("Deadline, soonest first")), ("newest", _("Newest first"))],
+    )
+
+    def __init__(self, *args, kecamatans=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", _("All services"))] + [
+            (s.slug, s.name) for s in Service.objects.all()
+        ]
+        self.fields["status"].choices = [("", _("All statuses"))] + [
+            (v, label) for v, label in Status.choices if v != Status.DRAFT
+        ]
+        self.fields["kecamatan"].choices = [("", _("All kecamatan"))] + [
+            (a.code, a.display_name) for a in kecamatans
+        ]
+
+
+class BulkAcceptForm(OnceForm):
+    referrals = forms.MultipleChoiceField(label=_("Referrals"), required=False)
+
+    def __init__(self, *args, ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referrals"].choices = [(str(i), str(i)) for i in ids]
+
+
+class ClaimForm(OnceForm):
+    """Claim ("Saya tangani"), release or pass on the handling of a referral."""
+
+    what = forms.ChoiceField(choices=[("claim", "claim"), ("release", "release"), ("pass", "pass")])
+    to = forms.CharField(label=_("Pass on to"), required=False, max_length=150)
+
+
+class DeclineForm(OnceForm):
+    decline_category = forms.ChoiceField(
+        label=_("Reason"), choices=DeclineReason.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note for the case team"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only the case team reads it; the dashboard counts only the reason."),
+    )
+
+
+class WithdrawForm(OnceForm):
+    note = forms.CharField(
+        label=_("Why the referral is withdrawn"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    confirm = forms.BooleanField(label=_("Yes, withdraw this referral: the agency stops work on it."))
+
+
+class AttentionHandledForm(OnceForm):
+    note = forms.CharField(
+        label=_("What was done about it"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class OneActionForm(OnceForm):
+    """A button that does one thing (accept and start, remind, undo)."""

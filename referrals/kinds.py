@@ -22,6 +22,24 @@ def register_kinds() -> None:
         actionable=True,
         group="referral",
     )
+    # Triage (issue 20): a liaison passed the handling of a referral on to another.
+    register_notification_kind(
+        kind="referral.claim_passed",
+        text=_("You now handle referral %(case)s"),
+        label=_("A colleague passes a referral on to you"),
+        audiences={LIAISON},
+        actionable=True,
+        group="referral",
+    )
+    # The kecamatan facilitator reminds the agency of an overdue referral (issue 20).
+    register_notification_kind(
+        kind="referral.reminder",
+        text=_("Reminder from the kecamatan forum: referral %(case)s (%(service)s) is waiting for you"),
+        label=_("The kecamatan forum reminds you of an overdue referral"),
+        audiences={LIAISON},
+        actionable=True,
+        group="referral",
+    )
 
 
 def is_urgent_child_protection(notification) -> bool:

@@ -162,6 +162,15 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class DeclineReason(models.TextChoices):
+    # Stable values: the dashboard and exports count referrals by these categories (never the free-text note).
+    NOT_OUR_SERVICE = "not_our_service", _("Not our service")
+    INCOMPLETE_DOCUMENTS = "incomplete_documents", _("Incomplete documents")
+    WRONG_AREA = "wrong_area", _("Wrong area")
+    DUPLICATE = "duplicate", _("Duplicate")
+    OTHER = "other", _("Other")
+
+
 OPEN_STATUSES = (Status.SENT, Status.ACCEPTED, Status.IN_PROGRESS)
 ENDED_STATUSES = (Status.DECLINED, Status.COMPLETED, Status.CLOSED, Status.WITHDRAWN)
 
@@ -200,6 +209,11 @@ class Referral(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     declined_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.TextField(_("reason for declining"), blank=True)
+    # The category of the reason (issue 20): what the dashboard and exports show; the free text above is for
+    # the case team (and the liaisons who wrote it) only.
+    decline_category = models.CharField(
+        _("reason category"), max_length=24, choices=DeclineReason.choices, blank=True
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
@@ -210,6 +224,18 @@ class Referral(models.Model):
     # When sweep_overdue raised the missed response deadline / completion target (each once).
     overdue_raised_at = models.DateTimeField(null=True, blank=True)
     completion_overdue_raised_at = models.DateTimeField(null=True, blank=True)
+    # Triage (issue 20): the liaison of the agency who handles the referral ("Saya tangani"); while it is
+    # claimed, the agency's other liaisons are not notified of it.
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # The kecamatan facilitator marked the overdue item handled: it leaves the forum's "needs attention" list
+    # until the referral is raised again (a later raise than this moment).
+    attention_handled_at = models.DateTimeField(null=True, blank=True)
+    # Completing the referral met the child's need for its service (removed from the case's needs): set while
+    # that change stands, cleared by the case worker's undo.
+    need_met_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -306,12 +306,48 @@ def referrals_list(
     )
 
 
-def agency_inbox(*, user, tab: str = "new", service: str = "", status: str = "") -> QuerySet[Referral]:
-    """The referrals sent to the person's agencies, for the inbox's tabs and filters. One query."""
+INBOX_SORTS = ("deadline", "newest")
+
+
+def agency_inbox(
+    *,
+    user,
+    tab: str = "new",
+    service: str = "",
+    status: str = "",
+    kecamatan: str = "",
+    overdue: bool = False,
+    sort: str = "deadline",
+) -> QuerySet[Referral]:
+    """The referrals sent to the person's agencies, for the inbox's tabs and filters (service, status, the
+    child's kecamatan by area code, overdue only). Sorted by the deadline that matters now (the response
+    deadline while sent, else the completion target), soonest first; or newest first. One query."""
+    from django.db.models import Case, When
+
     qs = referrals_list(user=user, service=service, status=status, agency_only=True)
     cond = INBOX_TABS.get(tab, INBOX_TABS["new"])
     qs = qs.filter(overdue_q()) if tab == "overdue" else qs.filter(cond)
-    return qs.order_by("due_at", "-sent_at", "-pk") if tab in ("new", "overdue") else qs
+    if kecamatan:
+        qs = qs.filter(case__village__parent__code=kecamatan)
+    if overdue:
+        qs = qs.filter(overdue_q())
+    qs = qs.select_related("case__village__parent", "sent_by", "claimed_by")
+    if sort == "newest":
+        return qs.order_by("-sent_at", "-pk")
+    deadline = Case(When(status=Status.SENT, then=F("due_at")), default=F("completion_due_at"))
+    return qs.annotate(deadline_at=deadline).order_by(
+        F("deadline_at").asc(nulls_last=True), "-sent_at", "-pk"
+    )
+
+
+def inbox_kecamatans(*, user) -> list[Area]:
+    """The kecamatan of the children referred to the person's agencies (the inbox's area filter)."""
+    ids = (
+        Referral.objects.filter(agency__group__in=_group_ids(user))
+        .exclude(status=Status.DRAFT)
+        .values("case__village__parent_id")
+    )
+    return list(Area.objects.filter(pk__in=ids).order_by("name"))
 
 
 def inbox_counts(*, user) -> dict[str, int]:
@@ -403,6 +439,18 @@ def referral_messages(*, referral: Referral) -> QuerySet[ReferralMessage]:
 
 
 def referral_liaisons(*, referral: Referral) -> QuerySet:
+    """The agency's liaisons to notify of the referral: all of them, or — while one of them has claimed it
+    ("Saya tangani", issue 20) and still is a liaison of the agency — that one only."""
+    from django.contrib.auth import get_user_model
+
+    liaisons = get_user_model().objects.filter(groups=referral.agency.group_id, is_active=True)
+    if referral.claimed_by_id and liaisons.filter(pk=referral.claimed_by_id).exists():
+        return liaisons.filter(pk=referral.claimed_by_id)
+    return liaisons
+
+
+def agency_liaisons(*, referral: Referral) -> QuerySet:
+    """Every active liaison of the referral's agency (claim or not): those a claim may be passed on to."""
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(groups=referral.agency.group_id, is_active=True)
@@ -439,8 +487,17 @@ def needs_attention_for_area(*, area: Area, now=None) -> list[dict]:
         completion_overdue_raised_at__isnull=False,
         completion_due_at__lt=now,
     )
+    # Marked handled by the facilitator after it was raised: off the list (until a later raise).
+    handled = Q(attention_handled_at__isnull=False) & (
+        Q(status=Status.SENT, attention_handled_at__gte=F("overdue_raised_at"))
+        | Q(
+            status__in=(Status.ACCEPTED, Status.IN_PROGRESS),
+            attention_handled_at__gte=F("completion_overdue_raised_at"),
+        )
+    )
     rows = (
         Referral.objects.filter(raised, case__village__parent=area)
+        .exclude(handled)
         .select_related("case", "service", "agency")
         .order_by("due_at", "pk")
     )
@@ -453,7 +510,11 @@ def needs_attention_for_area(*, area: Area, now=None) -> list[dict]:
                 "service": r.service.name,
                 "agency": r.agency.name,
                 "days_overdue": days_overdue(deadline, now),
-                "url": reverse("referrals:case_detail", kwargs={"code": r.case.code}),
+                # How long it has waited: calendar days since it was sent (issue 20).
+                "days_waiting": max(0, (now - r.sent_at).days) if r.sent_at else 0,
+                # The facilitator's page for the item: remind the agency, a forum thread, mark handled.
+                "url": reverse("referrals:attention", kwargs={"pk": r.pk}),
+                "case_url": reverse("referrals:case_detail", kwargs={"code": r.case.code}),
             }
         )
     items.sort(key=lambda i: -i["days_overdue"])

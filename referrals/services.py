@@ -32,6 +32,7 @@ from .models import (
     CaseTeamMember,
     ChildCase,
     Consent,
+    DeclineReason,
     Referral,
     ReferralEvent,
     ReferralMessage,
@@ -618,7 +619,14 @@ def referral_resend(
 
 @transaction.atomic
 def referral_transition(
-    *, actor, referral_id: int, action: str, note: str = "", outcome: str = "", request=None
+    *,
+    actor,
+    referral_id: int,
+    action: str,
+    note: str = "",
+    outcome: str = "",
+    decline_category: str = "",
+    request=None,
 ) -> Referral:
     """Take one action of the transition table on a referral. The row is locked first, so of two people
     acting at once exactly one succeeds; the other finds the new state and gets Conflict."""
@@ -646,6 +654,14 @@ def referral_transition(
     if spec.outcome_required and not outcome:
         msg = _("Write the outcome (for example the certificate number).")
         raise InvalidInput(msg, errors={"outcome": [msg]})
+    if action == "decline":
+        # The reason's category (issue 20): what the dashboard and exports count. An API client that sends
+        # none records "other".
+        decline_category = decline_category or DeclineReason.OTHER
+        if decline_category not in DeclineReason.values:
+            msg = _("Choose the reason from the list.")
+            raise InvalidInput(msg, errors={"decline_category": [msg]})
+        referral.decline_category = decline_category
     before = referral.status
     now = timezone.now()
     if action == "send":
@@ -670,6 +686,10 @@ def referral_transition(
     _event(referral, action=action, from_status=before, by=actor, note=outcome or note)
     if referral.status in ENDED_STATUSES:
         _revoke_agency(referral)
+    if action == "complete":
+        from .triage import need_met_on_complete  # the child's need follows (issue 20)
+
+        need_met_on_complete(referral, actor=actor, request=request)
     audit_log(
         actor=actor,
         action=f"referral.{action}",

@@ -114,6 +114,7 @@ TRANSITIONS: dict[str, Transition] = {
             label=_("Withdraw"),
             stamp="withdrawn_at",
             note_field="withdraw_reason",
+            note_required=True,  # issue 20: withdrawing asks for a reason (and, on the page, a confirmation)
             notify_kind="referral.withdrawn",
             style="danger",
         ),

@@ -12,7 +12,7 @@ from portal.agencies.models import Agency, Service
 from portal.agencies.selectors import agencies_list
 from portal.areas.models import Area
 from portal.audit.services import audit_log
-from portal.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from portal.core.errors import Conflict, Forbidden, InvalidInput
 from portal.core.forms import error_summary
 from portal.core.panels import panels_for
 
@@ -22,7 +22,6 @@ from .forms import (
     CaseSearchForm,
     ConsentForm,
     ConsentWithdrawForm,
-    InboxFilterForm,
     MessageForm,
     NeedsForm,
     ReferralForm,
@@ -169,6 +168,7 @@ def case_detail(request, code):
     if is_team:
         context.update(
             consents=list(selectors.case_consents(case=case)),
+            has_consent=any(c.is_active for c in case.consents.all()),
             team=selectors.case_team(case=case),
             team_form=TeamAddForm(),
             withdraw_form=ConsentWithdrawForm(),
@@ -177,6 +177,12 @@ def case_detail(request, code):
             ),
         )
     return render(request, "referrals/case_detail.html", context)
+
+
+def reverse_case(case) -> str:
+    from django.urls import reverse
+
+    return reverse("referrals:case_detail", kwargs={"code": case.code})
 
 
 def _team_access(request, code):
@@ -215,7 +221,9 @@ def consent_create(request, code):
             _form_errors(form, exc)
         else:
             messages.success(request, _("The consent was recorded."))
-            return redirect("referrals:case_detail", code=case.code)
+            from .views_inbox import consent_next
+
+            return redirect(consent_next(request, case=case) or reverse_case(case))
     # The form shows the caregiver's name and relation (pre-filled, or as typed): an identity view.
     _audit_identity(
         request, case=case, fields=["caregiver_name", "caregiver_relation"], action="consent.form_view"
@@ -301,11 +309,16 @@ def referral_create(request, code):
     # The picker offers only agencies that provide the service and whose jurisdiction covers the child's area.
     agencies = list(agencies_list(area=case.area, service=service)) if service else []
     consented = {a.pk for c in selectors.case_consents(case=case) if c.is_active for a in c.agencies.all()}
+    from .views_inbox import referral_draft_restore, referral_draft_save_and_go_to_consent
+
+    if request.method == "POST" and "to_consent" in request.POST:
+        # Issue 20: to the consent form first, keeping what was typed (server-side session, never a URL).
+        return referral_draft_save_and_go_to_consent(request, case=case, slug=slug)
     form = ReferralForm(
         request.POST if request.method == "POST" else None,
         services=service_list,
         agencies=agencies,
-        initial={"service": slug},
+        initial={"service": slug, **referral_draft_restore(request, case=case, slug=slug)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -332,7 +345,15 @@ def referral_create(request, code):
     return render(
         request,
         "referrals/referral_form.html",
-        {"case": case, "form": form, "service": service, "agencies": agencies, "consented": consented},
+        {
+            "case": case,
+            "form": form,
+            "service": service,
+            "agencies": agencies,
+            "consented": consented,
+            # Consent first (issue 20): the offered agencies without the caregiver's consent, named at the top.
+            "without_consent": [a for a in agencies if a.pk not in consented],
+        },
     )
 
 
@@ -363,6 +384,9 @@ def _referral_context(request, access, *, forms_by_action=None, message_form=Non
         context["thread"] = list(selectors.referral_messages(referral=referral))
         context["message_form"] = message_form or MessageForm()
         context["thread_open"] = referral.status in (Status.SENT, Status.ACCEPTED, Status.IN_PROGRESS)
+    from .views_inbox import triage_context  # issue 20: claims, decline reasons, withdrawal, one-step accept
+
+    context.update(triage_context(access))
     if access.is_team and referral.status == Status.DECLINED:
         others = [
             a
@@ -499,39 +523,7 @@ def referral_letter(request, pk):
     )
 
 
-@login_required
-def inbox(request):
-    agencies = list(request.user.groups.filter(agency__isnull=False).values_list("agency__name", flat=True))
-    if not agencies:
-        raise NotFound()
-    form = InboxFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    tab = data.get("tab") or "new"
-    qs = selectors.agency_inbox(
-        user=request.user, tab=tab, service=data.get("service", ""), status=data.get("status", "")
-    )
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "referrals/inbox.html",
-        {
-            "agencies": agencies,
-            "form": form,
-            "tab": tab,
-            "page": page,
-            "counts": selectors.inbox_counts(user=request.user),
-            "tabs": [
-                ("new", _("New")),
-                ("accepted", _("Accepted")),
-                ("in_progress", _("In progress")),
-                ("overdue", _("Overdue")),
-                ("all", _("All")),
-            ],
-            "filters": {
-                k: v for k, v in (("service", data.get("service")), ("status", data.get("status"))) if v
-            },
-        },
-    )
+# The agency inbox: views_inbox.inbox (issue 20).
 
 
 # --- identity correction (issue 20) ------------------------------------------------------------------------

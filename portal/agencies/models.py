@@ -66,6 +66,13 @@ class Agency(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The office's choice (issue 20): accepting a referral also starts work on it (accept → in progress in one
+    # action, two history entries). Off by default: most offices accept first and start later.
+    accept_starts_work = models.BooleanField(
+        _("accepting a referral also starts work"),
+        default=False,
+        help_text=_("One button accepts a referral and starts work on it (two history entries)."),
+    )
 
     class Meta:
         ordering = ["name"]

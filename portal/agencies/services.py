@@ -14,7 +14,7 @@ from portal.people.permissions import sync_user_permissions
 
 from .models import Agency, Service
 
-AGENCY_FIELDS = ("name", "kind", "area", "email", "phone", "is_active")
+AGENCY_FIELDS = ("name", "kind", "area", "email", "phone", "is_active", "accept_starts_work")
 SERVICE_FIELDS = (
     "slug",
     "name_id",

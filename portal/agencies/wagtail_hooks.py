@@ -33,7 +33,7 @@ from .services import (
 class AgencyForm(CleanInputMixin, WagtailAdminModelForm):
     class Meta:
         model = Agency
-        fields = ["name", "kind", "area", "services", "email", "phone", "is_active"]
+        fields = ["name", "kind", "area", "services", "email", "phone", "is_active", "accept_starts_work"]
         widgets = {"services": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):

@@ -111,6 +111,7 @@ def world(demo):
             wita(2026, 11, 3),
             declined_at=wita(2026, 11, 4),
             decline_reason="Sudah bersekolah di SDN 2",
+            decline_category="not_our_service",
         ),
         "r5": referral(
             d,

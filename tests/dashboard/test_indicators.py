@@ -36,7 +36,7 @@ def test_province_figures(world):
     assert data["completed_share"] == round(2 / 7, 3)
     # r3 still sent past its deadline; r2 in progress past its completion target.
     assert (data["overdue"], data["overdue_response"], data["overdue_completion"]) == (2, 1, 1)
-    assert data["declined_reasons"] == [{"reason": "Sudah bersekolah di SDN 2", "count": 1}]
+    assert data["declined_reasons"] == [{"reason": "Bukan layanan kami", "count": 1}]  # never the free text
 
 
 def test_durations_use_working_days_to_accept_and_calendar_days_to_complete(world):

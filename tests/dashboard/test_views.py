@@ -112,7 +112,7 @@ def test_csv_export_content_encoding_and_audit(world, client):
     rows = list(csv.reader(io.StringIO(text)))
     flat = {(r[0], r[1]): r[2] for r in rows if len(r) == 3}
     assert flat[("Anak", "Anak terdaftar")] == "4"
-    assert "Sudah bersekolah di SDN 2" in text
+    assert "Bukan layanan kami" in text and "Sudah bersekolah di SDN 2" not in text  # the category only
     assert "Secret Child Name" not in text
     entry = AuditEntry.objects.get(action="dashboard.export")
     assert entry.actor == user and entry.surface == "export" and entry.detail["area"] == "52.02"

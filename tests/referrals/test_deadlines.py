@@ -92,7 +92,9 @@ def test_sweep_raises_once_on_working_days_and_notifies_the_kecamatan(jago):
             "service": r.service.name,
             "agency": "Dinas Dukcapil Kab. Lombok Tengah",
             "days_overdue": 5,
-            "url": f"/cases/{r.case.code}/",
+            "days_waiting": 9,
+            "url": f"/cases/attention/{r.pk}/",
+            "case_url": f"/cases/{r.case.code}/",
         }
     ]
     # Not in the desa's, the kabupaten's or another kecamatan's list.

@@ -209,6 +209,42 @@ ROWS = [
         everyone_else(HIDDEN, **CASE_TEAM_AND_AGENCY),
         data={"body": "Matrix message"},
     ),
+    # issue 20: the thread's new messages, claims, the facilitator's page for an overdue referral
+    Row(
+        "referral message",
+        "page",
+        "get",
+        "/cases/referrals/{referral}/messages.json",
+        f"/cases/referrals/{MISSING_ID}/messages.json",
+        everyone_else(HIDDEN, **CASE_TEAM_AND_AGENCY),
+    ),
+    Row(
+        "referral claim",
+        "page",
+        "post",
+        "/cases/referrals/{referral}/claim/",
+        f"/cases/referrals/{MISSING_ID}/claim/",
+        # The receiving agency's liaisons claim; the sending team sees the referral but may not.
+        everyone_else(HIDDEN, case_worker=DENIED, liaison_receiving=OK),
+        data={"what": "claim"},
+    ),
+    Row(
+        "referral attention",
+        "page",
+        "get",
+        "/cases/attention/{referral}/",
+        f"/cases/attention/{MISSING_ID}/",
+        # The facilitators and coordinators above the child's desa (never the child's identity).
+        everyone_else(HIDDEN, facilitator=OK, coordinator=OK),
+    ),
+    Row(
+        "referral attention",
+        "page",
+        "post",
+        "/cases/attention/{referral}/remind/",
+        f"/cases/attention/{MISSING_ID}/remind/",
+        everyone_else(HIDDEN, facilitator=OK, coordinator=OK),
+    ),
     # notification: only its recipient
     Row(
         "notification",
