@@ -54,6 +54,9 @@ if IS_POSTGRES:  # noqa: F405
         "timeout": float(os.environ.get("PELITA_DB_POOL_TIMEOUT", "5")),
     }
 
+# Deliveries sent side by side by each worker (threads, PostgreSQL only): a provider's round trip dominates.
+PELITA_NOTIFY_CONCURRENCY = int(os.environ.get("PELITA_NOTIFY_CONCURRENCY", "8"))
+
 # Notification channels: e-mail always; SMS and WhatsApp when their provider is configured (docs/DEPLOY.md).
 PELITA_NOTIFY_CHANNELS = {"email": {"BACKEND": "portal.notifications.channels.email.EmailChannel"}}
 if os.environ.get("PELITA_SMS_GATEWAY_URL"):

@@ -15,4 +15,9 @@ class RecordingChannel(Channel):
         time.sleep(float(self.options.get("delay", 0)))
         with Path(self.options["path"]).open("a") as out:
             out.write(",".join(str(i) for i in message.delivery_ids) + "\n")
+        if self.options.get("threads"):
+            import threading
+
+            with Path(self.options["threads"]).open("a") as out:
+                out.write(threading.current_thread().name + "\n")
         return message.key

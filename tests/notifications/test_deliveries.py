@@ -85,6 +85,33 @@ def test_parallel_workers_send_each_delivery_once(people, recording):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_one_run_sends_side_by_side_and_each_delivery_once(settings, tmp_path):
+    """run_deliveries(concurrency=N): N threads on PostgreSQL (one on SQLite, or inside a transaction); either
+    way every delivery is sent exactly once and counted once."""
+    log, threads = tmp_path / "sent.log", tmp_path / "threads.log"
+    settings.PELITA_NOTIFY_CHANNELS = {
+        "rec": {
+            "BACKEND": "tests.notifications.fakes.RecordingChannel",
+            "OPTIONS": {"path": str(log), "threads": str(threads), "delay": "0.02"},
+        }
+    }
+    reset_channels()
+    try:
+        people = [make_user(f"p{i}") for i in range(8)]
+        ids = [i for person in people for i in _queued(person, 5)]
+        assert run_deliveries(concurrency=4) == {"sent": len(ids)}
+    finally:
+        reset_channels()
+    assert sorted(_sent_lines(log), key=int) == sorted(str(i) for i in ids)
+    assert set(NotificationDelivery.objects.values_list("status", flat=True)) == {"sent"}
+    names = set(threads.read_text().splitlines())
+    if connection.vendor == "postgresql":
+        assert len(names) > 1 and all(n.startswith("pelita-delivery") for n in names)
+    else:
+        assert len(names) == 1
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_run_loses_nothing_and_sends_nothing_twice(people, recording, tmp_path):
     ani = people["ani"]
     ids = _queued(ani, 6)
