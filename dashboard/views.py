@@ -1,6 +1,6 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -59,7 +59,11 @@ def _sorted_breakdown(rows: list[dict], sort: str) -> tuple[list[dict], str]:
 
     def value(row):
         v = row.get(field)
-        return (str(v).casefold(), row["area"]) if field == "name" else (v if isinstance(v, int) else -1, row["area"])
+        return (
+            (str(v).casefold(), row["area"])
+            if field == "name"
+            else (v if isinstance(v, int) else -1, row["area"])
+        )
 
     return sorted(rows, key=value, reverse=sort.startswith("-")), sort
 
@@ -175,7 +179,9 @@ def index(request):
             "breakdown": breakdown,
             "area_columns": _area_columns(request, applied_sort),
             # Who may see the dashboard of an area oversees it, so may see the overdue referrals' case codes.
-            "overdue_url": f"{reverse('dashboard:overdue')}?{export_query.urlencode()}" if data["overdue"] else "",
+            "overdue_url": f"{reverse('dashboard:overdue')}?{export_query.urlencode()}"
+            if data["overdue"]
+            else "",
             "export_tables": [
                 (key, title)
                 for key, title, _rows in _tables(
@@ -414,21 +420,6 @@ def public(request):
         "dashboard/public.html",
         {
             "data": data,
-            "breakdown": breakdown,
-            "area_columns": _area_columns(request, applied_sort),
-            # Who may see the dashboard of an area oversees it, so may see the overdue referrals' case codes.
-            "overdue_url": f"{reverse('dashboard:overdue')}?{export_query.urlencode()}" if data["overdue"] else "",
-            "export_tables": [
-                (key, title)
-                for key, title, _rows in _tables(
-                    data,
-                    area,
-                    filters,
-                    labels=(services, statuses),
-                    figures={item["section"].key: item["figures"] for item in sections},
-                )
-            ],
-            "export_query": export_query.urlencode(),
             "charts": charts,
             "statuses": statuses,
             "services": services,
