@@ -39,7 +39,7 @@ def bar_chart(*, id: str, title: str, rows, value_label: str = "") -> BarChart:
                 "shown": value if value is not None else "×",
                 "width": width,
                 "y": y,
-                "label_x": 0,
+                "label_x": 2,  # a glyph may reach a pixel left of its x
                 "label_y": y + 12,
                 "bar_y": y + LABEL_H + 2,
                 "text_y": y + LABEL_H + 2 + 13,

@@ -123,7 +123,7 @@ def test_bar_labels_have_the_whole_width_and_are_not_cut():
     long = "Bantuan Pendidikan (KIP/PIP) dan Kartu Indonesia Pintar"
     chart = bar_chart(id="c", title="t", rows=[(long, 120, ""), ("Kec. Praya Timur", 1, "")])
     for row in chart.rows:
-        assert row["label_x"] == 0
+        assert 0 <= row["label_x"] <= 2
         assert row["value_x"] + 7 * len(str(row["shown"])) <= WIDTH
         assert row["label_y"] < row["bar_y"]  # the label on its own line above its bar
     from django.template.loader import render_to_string
