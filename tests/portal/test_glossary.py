@@ -140,13 +140,14 @@ def test_no_translation_uses_a_forbidden_synonym_or_an_untranslated_domain_word(
     assert not found, "docs/GLOSSARY.md is not followed:\n" + "\n".join(found)
 
 
-def test_templates_do_not_use_the_indonesian_synonyms():
+def test_templates_and_scripts_do_not_use_the_indonesian_synonyms():
     rows = glossary_rows()
     words = english_words(rows)
     indonesian_forbidden = {t for r in rows for t in r["forbidden"] if not is_english(t, words)}
     found = []
-    for path in ROOT.glob("**/templates/**/*"):
-        if ".venv" in path.parts or not path.is_file() or path.suffix not in (".html", ".txt"):
+    paths = [*ROOT.glob("**/templates/**/*"), *ROOT.glob("**/static/**/*.js")]  # and the scripts' own words
+    for path in paths:
+        if ".venv" in path.parts or not path.is_file() or path.suffix not in (".html", ".txt", ".js"):
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         for term in indonesian_forbidden:
