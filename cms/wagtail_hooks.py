@@ -137,3 +137,21 @@ def on_task_rejected(sender, instance, user=None, **kwargs):
 task_submitted.connect(on_task_submitted, dispatch_uid="cms.task_submitted")
 task_approved.connect(on_task_approved, dispatch_uid="cms.task_approved")
 task_rejected.connect(on_task_rejected, dispatch_uid="cms.task_rejected")
+
+
+@hooks.register("construct_help_menu")
+def help_menu_in_the_readers_language(request, items):
+    """Wagtail formats its "What's new in Wagtail N" label once, at start-up, in the language of that moment;
+    say it in the reader's language instead (the other labels are lazy and need nothing)."""
+    import copy
+
+    from django.utils.translation import gettext
+    from wagtail.utils.version import get_main_version
+
+    for i, item in enumerate(items):
+        if getattr(item, "name", "").startswith("whats-new-in-wagtail-"):
+            translated = copy.copy(item)
+            translated.label = gettext("What's new in Wagtail %(version)s") % {
+                "version": get_main_version(include_patch=False)
+            }
+            items[i] = translated

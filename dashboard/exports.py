@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 
 from django.utils.translation import gettext as _
 
@@ -80,6 +81,24 @@ def to_csv(sections: list[tuple[str, list[list]]]) -> bytes:
         for row in rows:
             writer.writerow([_safe(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def table_csv(rows: list[list]) -> bytes:
+    """One table as a CSV of its own (UTF-8 with a byte order mark): its header row, then its rows."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([_safe(v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_zip(tables: list[tuple[str, list[list]]]) -> bytes:
+    """A zip of one CSV per table, named by its key (figures.csv, areas.csv, months.csv, ...)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for key, rows in tables:
+            archive.writestr(f"{key}.csv", table_csv(rows))
+    return buf.getvalue()
 
 
 def to_xlsx(sections: list[tuple[str, list[list]]]) -> bytes:

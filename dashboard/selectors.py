@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, Count, Max, Min, Q, Sum, Value, When
+from django.db.models import Case, Count, DateTimeField, F, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -987,3 +987,23 @@ def children_registered_counts(*, area: Area | None, child_codes: list[str], pub
     else:
         total = qs.count()
     return {"total": total, "by_code": by_code}
+
+
+def overdue_referrals(*, area: Area, filters: Filters, now=None):
+    """The referrals counted in the dashboard's "Overdue now" (the same area, period, service and agency), most
+    overdue first, with their case, service and agency; `deadline` is the one that was missed. Never a child's
+    identity is read from here: the pages show the case code."""
+    now = now or timezone.now()
+    return (
+        referrals_in(area=area, filters=filters)
+        .filter(overdue_q(now=now))
+        .select_related("case", "case__village", "service", "agency")
+        .annotate(
+            deadline=Case(
+                When(status=Status.SENT, then=F("due_at")),
+                default=F("completion_due_at"),
+                output_field=DateTimeField(),
+            )
+        )
+        .order_by("deadline", "pk")
+    )

@@ -1,7 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -12,6 +14,7 @@ from portal.agencies.models import Service
 from portal.core.charts import bar_chart, line_chart
 from portal.core.errors import InvalidInput
 from portal.core.reporting import report_sections
+from portal.core.workdays import days_overdue
 from referrals.models import Status
 from referrals.selectors import cases_for_team
 
@@ -25,6 +28,7 @@ from .selectors import (
     dashboard_areas,
     dashboard_context,
     indicators_cached,
+    overdue_referrals,
     public_area,
     public_indicators,
 )
@@ -33,7 +37,52 @@ from .services import cases_export_record, indicators_export_record
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "zip": "application/zip",  # one CSV per table
 }
+
+# The area table's columns: ?sort=<key> (ascending) or ?sort=-<key>; a number column sorts largest first on
+# its first click. Sorted on the server, so it works without JavaScript.
+AREA_COLUMNS = [
+    ("name", gettext_lazy("Area"), "name", False),
+    ("children", gettext_lazy("Children registered"), "children_registered", True),
+    ("referrals", gettext_lazy("Referrals"), "referrals", True),
+    ("overdue", gettext_lazy("Overdue"), "overdue", True),
+]
+
+
+def _sorted_breakdown(rows: list[dict], sort: str) -> tuple[list[dict], str]:
+    """The rows in the asked order, and the sort actually applied ("" for the default order)."""
+    key = sort.lstrip("-")
+    field = next((f for k, _l, f, _n in AREA_COLUMNS if k == key), None)
+    if field is None:
+        return rows, ""
+
+    def value(row):
+        v = row.get(field)
+        return (
+            (str(v).casefold(), row["area"])
+            if field == "name"
+            else (v if isinstance(v, int) else -1, row["area"])
+        )
+
+    return sorted(rows, key=value, reverse=sort.startswith("-")), sort
+
+
+def _area_columns(request, applied: str) -> list[dict]:
+    columns = []
+    for key, label, _field, numeric in AREA_COLUMNS:
+        if applied.lstrip("-") == key:
+            state = "descending" if applied.startswith("-") else "ascending"
+            next_sort = key if applied.startswith("-") else f"-{key}"
+        else:
+            state = ""
+            next_sort = f"-{key}" if numeric else key
+        query = request.GET.copy()
+        query["sort"] = next_sort
+        columns.append(
+            {"label": label, "url": f"?{query.urlencode()}#h-areas", "state": state, "numeric": numeric}
+        )
+    return columns
 
 
 def _labels():
@@ -111,9 +160,14 @@ def index(request):
         for s in report_sections()
     ]
     top = max((r["children_registered"] for r in data["breakdown"]), default=0) or 1
-    for row in data["breakdown"]:
+    breakdown = [dict(row) for row in data["breakdown"]]  # the cached figures stay as they are
+    for row in breakdown:
         row["bar"] = round(100 * row["children_registered"] / top)
         row["url"] = "" if row.get("itself") else drill(row["area"])
+    breakdown, applied_sort = _sorted_breakdown(breakdown, request.GET.get("sort", "")[:20])
+    export_query = query.copy()
+    export_query["area"] = area.code
+    export_query.pop("sort", None)
     return render(
         request,
         "dashboard/index.html",
@@ -122,6 +176,23 @@ def index(request):
             "areas": areas,
             "form": form,
             "data": data,
+            "breakdown": breakdown,
+            "area_columns": _area_columns(request, applied_sort),
+            # Who may see the dashboard of an area oversees it, so may see the overdue referrals' case codes.
+            "overdue_url": f"{reverse('dashboard:overdue')}?{export_query.urlencode()}"
+            if data["overdue"]
+            else "",
+            "export_tables": [
+                (key, title)
+                for key, title, _rows in _tables(
+                    data,
+                    area,
+                    filters,
+                    labels=(services, statuses),
+                    figures={item["section"].key: item["figures"] for item in sections},
+                )
+            ],
+            "export_query": export_query.urlencode(),
             "charts": charts,
             "report_sections": sections,
             "services": services,
@@ -157,25 +228,74 @@ def export(request, fmt):
         response.status_code = 422
         return response
     data = indicators_cached(area=area, filters=filters)
-    services, statuses = _labels()
-    sections = [
+    tables = _tables(data, area, filters)
+    table = request.GET.get("table", "")
+    stamp = timezone.localdate().isoformat()
+    name = f"pelita-indicators-{area.code}-{stamp}"
+    if table:
+        # One table, as a plain CSV (a spreadsheet opens it as it is): ?table=<key>, the keys the page lists.
+        chosen = [(title, rows) for key, title, rows in tables if key == table]
+        if fmt != "csv" or not chosen:
+            raise Http404
+        body = exports.table_csv(chosen[0][1])
+        name = f"{name}-{table}"
+    elif fmt == "zip":
+        body = exports.to_zip([(key, rows) for key, _title, rows in tables])
+    else:
+        sections = [(title, rows) for _key, title, rows in tables]
+        body = exports.to_csv(sections) if fmt == "csv" else exports.to_xlsx(sections)
+    indicators_export_record(
+        actor=request.user,
+        area=area,
+        fmt=fmt,
+        filters={**filters.as_dict(), **({"table": table} if table else {})},
+        request=request,
+    )
+    return _download(body, fmt, name)
+
+
+def _tables(data, area, filters, *, labels=None, figures=None) -> list[tuple[str, str, list[list]]]:
+    """Every table of the exports: (key, title, rows). The key names the file in the zip and ?table=.
+    `labels` and `figures` ({section key: figures}): what the page already has, so it pays no query again."""
+    services, statuses = labels or _labels()
+    figures = figures or {}
+    tables = [
         (
+            "figures",
             _("Figures"),
             exports.figure_rows(data, services=services, statuses=statuses, area_name=area.display_name),
         ),
-        (_("Per area"), exports.breakdown_rows(data)),
-        (_("Per month"), exports.trend_rows(data)),
+        ("areas", _("Per area"), exports.breakdown_rows(data)),
+        ("months", _("Per month"), exports.trend_rows(data)),
     ]
     for section in report_sections():
         if section.export_tables:
-            figures = section.figures(area=area, date_from=filters.date_from, date_to=filters.date_to)
-            sections.extend(section.export_tables(figures))
-    body = exports.to_csv(sections) if fmt == "csv" else exports.to_xlsx(sections)
-    indicators_export_record(
-        actor=request.user, area=area, fmt=fmt, filters=filters.as_dict(), request=request
+            shown = figures.get(section.key)
+            if shown is None:
+                shown = section.figures(area=area, date_from=filters.date_from, date_to=filters.date_to)
+            for i, (title, rows) in enumerate(section.export_tables(shown), 1):
+                tables.append((f"{section.key}-{i}", title, rows))
+    return tables
+
+
+@login_required
+@never_cache
+def overdue(request):
+    """The overdue referrals behind the dashboard's "Overdue now": case codes, never a child's identity. For who
+    may see the area's dashboard (its facilitators and coordinators, who see a case's code page as overseers)."""
+    _areas, area, form, filters = _dashboard(request)
+    rows = overdue_referrals(area=area, filters=filters)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    now = timezone.now()
+    for r in page.object_list:
+        r.days_overdue = days_overdue(r.deadline, now)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "dashboard/overdue.html",
+        {"area": area, "page": page, "count": page.paginator.count, "query": query.urlencode()},
     )
-    stamp = timezone.localdate().isoformat()
-    return _download(body, fmt, f"pelita-indicators-{area.code}-{stamp}")
 
 
 CASE_COLUMNS = [

@@ -99,5 +99,8 @@ class ForumsConfig(AppConfig):
             order=15,
         )
         register_home_panel("action_items", my_action_items_home_panel, order=10)
+        from .home import recent_topics_home_panel
+
+        register_home_panel("recent_topics", recent_topics_home_panel, order=40)
         register_area_panel("action_items", action_items_area_panel, order=20)
         register_report_section(SECTION)

@@ -18,6 +18,13 @@ class ReferralsConfig(AppConfig):
 
         register_demo_seeder("referrals", demo.seed, order=20)
 
+        from portal.core.home import register_home_panel
+
+        from .home import overdue_home_panel, waiting_home_panel
+
+        register_home_panel("referrals_waiting", waiting_home_panel, order=5)
+        register_home_panel("referrals_overdue", overdue_home_panel, order=6)
+
         from portal.notifications.targets import register_notification_target
 
         from .selectors import cases_visible_codes, referrals_visible_ids

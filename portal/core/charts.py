@@ -6,9 +6,12 @@ a description and the data table behind it."""
 from dataclasses import dataclass, field
 
 WIDTH = 360  # drawn for a phone: 1 SVG unit is about 1 CSS pixel at 360 px
-BAR_ROW = 26
-LABEL_W = 150
-BAR_MAX = WIDTH - LABEL_W - 44
+# Each row: its label on a line of its own (the whole width, so a long name is not cut), the bar below it.
+BAR_ROW = 40
+LABEL_H = 15
+BAR_H = 16
+VALUE_W = 48  # room after the longest bar for its value ("12345", "<5")
+BAR_MAX = WIDTH - VALUE_W
 
 
 @dataclass
@@ -28,15 +31,19 @@ def bar_chart(*, id: str, title: str, rows, value_label: str = "") -> BarChart:
     for i, (label, value, url) in enumerate(rows):
         is_num = isinstance(value, int | float)
         width = round(BAR_MAX * value / top, 1) if is_num and value else 0
+        y = i * BAR_ROW
         chart.rows.append(
             {
                 "label": label,
                 "value": value,
                 "shown": value if value is not None else "×",
                 "width": width,
-                "y": i * BAR_ROW,
-                "text_y": i * BAR_ROW + 17,
-                "value_x": LABEL_W + width + 6,
+                "y": y,
+                "label_x": 2,  # a glyph may reach a pixel left of its x
+                "label_y": y + 12,
+                "bar_y": y + LABEL_H + 2,
+                "text_y": y + LABEL_H + 2 + 13,
+                "value_x": width + 6,
                 "url": url,
             }
         )

@@ -34,30 +34,30 @@ AGENCIES = [
 
 # username, display name, [(area code or hamlet marker, role)], agency name or None, superuser
 ACCOUNTS = [
-    ("kader_jago", "Baiq Nurul (kader)", [("hamlet:" + JAGO, Role.MEMBER), (JAGO, Role.MEMBER)], None, False),
-    ("fasilitator_jago", "Lalu Ahmad (fasilitator)", [(JAGO, Role.FACILITATOR)], None, False),
+    ("kader_jago", "Baiq Nurul", [("hamlet:" + JAGO, Role.MEMBER), (JAGO, Role.MEMBER)], None, False),
+    ("fasilitator_jago", "Lalu Ahmad", [(JAGO, Role.FACILITATOR)], None, False),
     (
         "pendamping_jago",
-        "Siti Aminah (pendamping)",
+        "Siti Aminah",
         [(JAGO, Role.CASE_WORKER), (JAGO, Role.MEMBER)],
         None,
         False,
     ),
-    ("fasilitator_praya", "Muhammad Zaini (fasilitator)", [(PRAYA, Role.FACILITATOR)], None, False),
-    ("dukcapil_loteng_1", "Ni Made Sari (Dukcapil)", [], AGENCIES[0][0], False),
-    ("dukcapil_loteng_2", "Hendra Wijaya (Dukcapil)", [], AGENCIES[0][0], False),
-    ("dinsos_loteng", "Rahmawati (Dinas Sosial)", [], AGENCIES[1][0], False),
-    ("kader_sukaraja", "Inaq Sumiati (kader)", [(SUKARAJA, Role.MEMBER)], None, False),
+    ("fasilitator_praya", "Muhammad Zaini", [(PRAYA, Role.FACILITATOR)], None, False),
+    ("dukcapil_loteng_1", "Ni Made Sari", [], AGENCIES[0][0], False),
+    ("dukcapil_loteng_2", "Hendra Wijaya", [], AGENCIES[0][0], False),
+    ("dinsos_loteng", "Rahmawati", [], AGENCIES[1][0], False),
+    ("kader_sukaraja", "Inaq Sumiati", [(SUKARAJA, Role.MEMBER)], None, False),
     (
         "pendamping_sukaraja",
-        "Baiq Hartini (pendamping)",
+        "Baiq Hartini",
         [(SUKARAJA, Role.CASE_WORKER), (SUKARAJA, Role.MEMBER)],
         None,
         False,
     ),
-    ("editor", "Dewi Lestari (editor)", [], None, False),
-    ("moderator", "Andi Pratama (moderator)", [], None, False),
-    ("koordinator_ntb", "Yusuf Hidayat (koordinator)", [(NTB, Role.COORDINATOR)], None, False),
+    ("editor", "Dewi Lestari", [], None, False),
+    ("moderator", "Andi Pratama", [], None, False),
+    ("koordinator_ntb", "Yusuf Hidayat", [(NTB, Role.COORDINATOR)], None, False),
     ("admin", "Administrator", [], None, True),
 ]
 

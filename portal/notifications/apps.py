@@ -16,3 +16,9 @@ class NotificationsConfig(AppConfig):
                 return script.read()
 
         register_service_worker_part("notifications.push", push_part)
+
+        from portal.core.home import register_home_panel
+
+        from .home import mentions_home_panel
+
+        register_home_panel("mentions", mentions_home_panel, order=1)

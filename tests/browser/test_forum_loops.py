@@ -136,7 +136,7 @@ def test_cadre_mentions_escalation_case_news_with_javascript(
     assert desa_url != dusun_url
     origin = page.locator(".escalated-from")
     expect(origin).to_contain_text("Diangkat oleh")
-    expect(origin).to_contain_text("Baiq Nurul (kader)")
+    expect(origin).to_contain_text("Baiq Nurul")
     expect(origin.locator("blockquote")).to_contain_text("Ibunya bekerja di Malaysia")
     _shot(page, artifacts_dir, "3-desa-thread-quotes-the-cadre")
     _fits(page)

@@ -66,7 +66,7 @@ def test_journey_schedule_record_assign_complete(asgi_server, demo, page, artifa
     assert "harus sama dengan" in page.locator(".errorlist").first.inner_text()
     assert page.get_by_label("Perempuan (P)").input_value() == "18"
     page.get_by_label("Dewasa").fill("25")
-    page.get_by_label("Baiq Nurul (kader)").check()
+    page.get_by_label("Baiq Nurul").check()
     page.get_by_role("button", name="Simpan kehadiran").click()
     page.wait_for_url(meeting_url)
     assert "27 peserta (P:18, L:9)" in page.locator("main").inner_text()
@@ -84,7 +84,7 @@ def test_journey_schedule_record_assign_complete(asgi_server, demo, page, artifa
     page.get_by_role("link", name="Catat keputusan").click()
     page.get_by_label("Keputusan").fill("Anak PMI yang belum punya KIA didata per RT.")
     page.get_by_label("Apa yang harus dikerjakan").fill(TASK)
-    page.get_by_label("Baiq Nurul (kader)").check()
+    page.get_by_label("Baiq Nurul").check()
     page.get_by_label("Batas waktu").fill((today + dt.timedelta(days=7)).isoformat())
     page.get_by_role("button", name="Simpan keputusan").click()
     page.wait_for_url(re.compile(re.escape(meeting_url) + r"#decision-\d+$"))

@@ -161,7 +161,7 @@ def test_email_is_verified_by_a_signed_link(people, django_capture_on_commit_cal
     assert "/notifications/settings/verify-email/" in page  # the offer to verify
     client.post("/notifications/settings/verify-email/")
     (message,) = mail.outbox
-    assert message.to == ["ani@example.org"] and message.subject == "[Pelita] Konfirmasi alamat surel Anda"
+    assert message.to == ["ani@example.org"] and message.subject == "[Pelita] Konfirmasi alamat e-mail Anda"
     link = re.search(r"http://\S+/notifications/settings/verify-email/\S+/", message.body).group(0)
     path = link.split("8000", 1)[1] if "8000" in link else link
     # Someone else, or a tampered token, verifies nothing
@@ -169,7 +169,7 @@ def test_email_is_verified_by_a_signed_link(people, django_capture_on_commit_cal
     logged_in(ani).get(path[:-3] + "xx/")
     assert not ContactPoint.objects.filter(verified_at__isnull=False).exists()
     answer = client.get(path, follow=True)
-    assert "Alamat surel Anda sudah diverifikasi." in answer.content.decode()
+    assert "Alamat e-mail Anda sudah diverifikasi." in answer.content.decode()
     assert ContactPoint.objects.get(user=ani, channel="email").address == "ani@example.org"
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -188,7 +188,7 @@ def test_the_person_sees_where_a_notification_went(people, django_capture_on_com
     delivery = NotificationDelivery.objects.get()
     shown = timezone.localtime(delivery.sent_at).strftime("%H:%M")
     page = logged_in(ani).get("/notifications/settings/").content.decode()
-    assert f"dikirim ke Surel {shown}" in page
+    assert f"dikirim ke E-mail {shown}" in page
 
 
 @pytest.mark.django_db

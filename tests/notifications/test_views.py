@@ -77,7 +77,7 @@ def test_preferences_page_saves_and_keeps_input_on_error(people):
     ani.save(update_fields=["is_superuser"])
     client = logged_in(ani)
     html = client.get("/notifications/settings/").content.decode()
-    assert "Pengaturan pemberitahuan" in html and "Balasan di utas yang saya ikuti" in html
+    assert "Pengaturan pemberitahuan" in html and "Balasan di topik yang saya ikuti" in html
     assert "Hanya di Pelita" in html
     form = {
         "kind__forum__reply": "instant",

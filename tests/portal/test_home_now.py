@@ -1,0 +1,133 @@
+"""The signed-in home shows what needs the person now (issue 20): unread mentions, referrals waiting for their
+agency, overdue referrals they oversee or work on, recent topics of their forums; a constant number of queries;
+never a child's name. And the header: one menu, "Pemberitahuan" once."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from portal.notifications.services import notify
+from tests.factories import TEST_PASSWORD  # noqa: F401 (the demo's accounts use the demo password)
+
+pytestmark = pytest.mark.django_db
+
+
+def user(username):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
+
+
+def home(client, username):
+    client.force_login(user(username))
+    response = client.get("/home/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def child_names():
+    from referrals.models import ChildCase
+
+    return [n for n in ChildCase.objects.values_list("child_name", flat=True) if n]
+
+
+def section(html, marker):
+    m = re.search(r'<section[^>]*id="' + marker + r'".*?</section>', html, re.S)
+    return m.group(0) if m else ""
+
+
+def test_the_header_is_one_menu_and_names_notifications_once(demo_full, client):
+    html = home(client, "kader_jago")
+    header = re.search(r"<header.*?</header>", html, re.S).group(0)
+    assert '<details class="nav-menu">' in header and "<summary>" in header
+    assert header.count("Pemberitahuan") == 1  # the bell's label; the menu has no second entry
+    assert "Forum saya" in header and "Akun saya" in header and "Keluar" in header
+
+
+def test_a_liaison_sees_the_referrals_waiting_for_the_agency(demo_full, client):
+    from referrals.models import Referral, Status
+
+    html = home(client, "dukcapil_loteng_1")
+    waiting = section(html, "home-waiting")
+    sent = Referral.objects.filter(status=Status.SENT, agency__group__user__username="dukcapil_loteng_1")
+    assert sent.exists()
+    for r in sent[:5]:
+        assert r.case.code in waiting
+    assert "/cases/inbox/" in waiting
+    for name in child_names():
+        assert name not in html
+
+
+def test_an_overseer_sees_the_overdue_referrals_of_the_areas_they_oversee(demo_full, client):
+    from referrals.models import Referral
+    from referrals.selectors import overdue_q
+
+    overdue = Referral.objects.filter(overdue_q(), case__village__code__startswith="52.02.01.")
+    assert overdue.exists()
+    html = home(client, "fasilitator_praya")
+    panel = section(html, "home-overdue")
+    for r in overdue:
+        assert r.case.code in panel
+    for name in child_names():
+        assert name not in html
+    # Someone overseeing another kecamatan does not see them.
+    other = home(client, "kader_sukaraja")
+    assert not section(other, "home-overdue")
+
+
+def test_unread_mentions_and_recent_topics(demo_full, client):
+    from forums.models import Thread
+
+    kader = user("kader_jago")
+    thread = Thread.objects.filter(forum__area__code="52.02.01.2013").order_by("-last_post_at").first()
+    notify(
+        recipients=[kader],
+        kind="forum.mention",
+        params={"thread": thread.title},
+        url=f"/forums/t/{thread.pk}/",
+        actor=user("fasilitator_jago"),
+    )
+    html = home(client, "kader_jago")
+    mentions = section(html, "home-mentions")
+    assert thread.title in mentions or thread.title.replace("'", "&#x27;") in mentions
+    recent = section(html, "home-topics")
+    assert "Topik terbaru" in recent and f"/forums/t/{thread.pk}/" in recent
+    # The shortcuts to every section stay, below.
+    assert "Forum saya" in section(html, "home-sections")
+
+
+def queries(client, username):
+    client.force_login(user(username))
+    client.get("/home/")  # warm the caches that every page shares (navigation, bell)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/home/").status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "username", ["kader_jago", "dukcapil_loteng_1", "fasilitator_praya", "pendamping_jago"]
+)
+def test_the_home_costs_the_same_queries_whatever_there_is(demo_full, client, username):
+    from forums.models import Forum, Post, Thread
+    from referrals.models import Referral, Status
+
+    before = queries(client, username)
+    # More of everything the panels show.
+    person = user(username)
+    author = user("fasilitator_jago")
+    for forum in Forum.objects.all()[:3]:
+        for i in range(4):
+            t = Thread.objects.create(
+                forum=forum, title=f"Topik tambahan {i}", author=author, last_post_at=timezone.now()
+            )
+            Post.objects.create(thread=t, author=author, body="Isi", number=1)
+    notify(recipients=[person] * 1, kind="forum.mention", params={"thread": "X"}, url="/home/", actor=author)
+    notify(recipients=[person], kind="forum.mention", params={"thread": "Y"}, url="/home/", actor=author)
+    past = timezone.now() - dt.timedelta(days=30)
+    Referral.objects.filter(status=Status.SENT).update(due_at=past)
+    after = queries(client, username)
+    assert after == before, (username, before, after)
