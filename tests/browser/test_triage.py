@@ -150,7 +150,7 @@ def test_facilitator_reminds_and_marks_handled(asgi_server, demo, browser, artif
     page.wait_for_url(f"{base}/cases/attention/{first.pk}/")
     expect(page.locator("main")).to_contain_text(first.case.code)
     assert CHILD not in page.locator("main").inner_text()
-    page.get_by_role("button", name="Ingatkan instansi").click()
+    page.get_by_role("button", name="Ingatkan lembaga").click()
     expect(page.locator(".messages")).to_contain_text("sudah diingatkan")
     assert Notification.objects.filter(kind="referral.reminder").count() == 2
     expect(page.get_by_role("link", name="Buat topik forum tentang ini")).to_have_attribute(
