@@ -92,3 +92,11 @@ class SummaryState(models.Model):
 
     def __str__(self):
         return f"v{self.version}"
+
+    @property
+    def cache_token(self) -> str:
+        """What keys the dashboard cache: the version and when it was built. The version alone is a counter that
+        starts again from 0 if the table is emptied or the database restored from a backup, and then names
+        figures cached before (in Redis, which outlives the database's state)."""
+        built = self.built_at.timestamp() if self.built_at else 0
+        return f"{self.version}.{built:.6f}"

@@ -714,8 +714,8 @@ def indicators_cached(*, area: Area, filters: Filters = Filters()) -> dict:
     now = timezone.now()
     bucket = int(now.timestamp()) // DASHBOARD_CACHE_SECONDS
     f = filters.as_dict()
-    version = summaries_state(now=now).version
-    key = "dashboard:ind:v2:" + ":".join(
+    version = summaries_state(now=now).cache_token
+    key = "dashboard:ind:v3:" + ":".join(
         str(x) for x in (area.code, f["from"], f["to"], f["service"], f["agency"], bucket, version)
     )
     data = cache.get(key)

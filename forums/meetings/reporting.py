@@ -43,9 +43,21 @@ def data_version() -> int:
     figures' cache keys carry it, so a cached figure is never older than the data (STYLE.md: caching without
     lying). A cache outage costs the cache, never the page."""
     try:
-        return int(cache.get(VERSION_KEY) or 0)
+        value = cache.get(VERSION_KEY)
+        if value is None:
+            # Missing (evicted, or a new cache): start from the clock, never from 0 again, so no figure cached
+            # under an earlier count is named by the new one.
+            cache.add(VERSION_KEY, _fresh_version(), None)
+            value = cache.get(VERSION_KEY)
+        return int(value or 0)
     except Exception:  # noqa: BLE001 - the cache is an optimisation
         return -1
+
+
+def _fresh_version() -> int:
+    import time
+
+    return int(time.time() * 1000)
 
 
 def data_changed() -> None:
@@ -56,7 +68,7 @@ def data_changed() -> None:
         try:
             cache.incr(VERSION_KEY)
         except ValueError:
-            cache.set(VERSION_KEY, 1, None)
+            cache.set(VERSION_KEY, _fresh_version(), None)
         except Exception:  # noqa: BLE001 - figures then refresh with the five-minute bucket
             logger.warning("meetings: the data version could not be bumped (cache unavailable)")
 
