@@ -6,7 +6,8 @@ the cost of the action that notifies (issue 13).
 Creates a throw-away test database (Django's test runner machinery), so it never touches real data. Measures:
 1. notify() inside the action's transaction, at 1 and N recipients (each with a verified phone: SMS + WhatsApp)
    with the database task backend (enqueue = one INSERT), p50/p99 over repeated runs;
-2. commit → every delivery sent by one worker loop (run_deliveries) against the fake SMS gateway and WhatsApp;
+2. commit → every delivery sent by one worker run (run_deliveries, one thread, then N threads) against the fake
+   SMS gateway and WhatsApp;
 3. the action's p99 (one recipient) with and without M push-subscribed devices of other people in the table.
 Prints a Markdown table for docs/PERFORMANCE.md."""
 
@@ -31,6 +32,7 @@ def main():
     parser.add_argument("--people", type=int, default=1000)
     parser.add_argument("--devices", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
 
     import django
@@ -84,7 +86,9 @@ def main():
             )
             params = {"case": "APM-5202-00042", "service": "Akta kelahiran", "agency": "Dukcapil"}
             rows = []
-            for label, recipients in (("1 recipient", people[:1]), (f"{args.people} recipients", people)):
+            cases = [("1 recipient", people[:1], 1), (f"{args.people} recipients", people, 1)]
+            cases.append((f"{args.people} recipients, {args.concurrency} threads", people, args.concurrency))
+            for label, recipients, threads in cases:
                 actions, deliveries = [], []
                 for _ in range(max(3, args.repeat // (10 if len(recipients) > 1 else 1))):
                     start = time.perf_counter()
@@ -92,7 +96,7 @@ def main():
                         notify(recipients=recipients, kind="referral.sent", params=params)
                     committed = time.perf_counter()
                     actions.append(committed - start)
-                    run_deliveries(now=timezone.now() + timezone.timedelta(minutes=1))
+                    run_deliveries(now=timezone.now() + timezone.timedelta(minutes=1), concurrency=threads)
                     deliveries.append(time.perf_counter() - committed)
                 rows.append(
                     (label, pct(actions, 50), pct(actions, 99), pct(deliveries, 50), pct(deliveries, 99))
@@ -109,30 +113,41 @@ def main():
             }
             reset_channels()
 
-            def action_p99():
+            def action_times():
                 times = []
                 for _ in range(args.repeat):
                     start = time.perf_counter()
                     with transaction.atomic():
                         notify(recipients=one, kind="referral.message", params=params)
                     times.append(time.perf_counter() - start)
-                return pct(times, 99)
+                return times
 
-            without = action_p99()
-            PushSubscription.objects.bulk_create(
-                [
-                    PushSubscription(
-                        user=people[1 + i % (len(people) - 1)] if len(people) > 1 else people[0],
-                        endpoint=f"https://fcm.googleapis.com/fcm/send/bench-{i}",
-                        p256dh="x",
-                        auth="y",
-                    )
-                    for i in range(args.devices)
-                ]
-            )
-            with_devices = action_p99()
+            devices = [
+                PushSubscription(
+                    user=people[1 + i % (len(people) - 1)] if len(people) > 1 else people[0],
+                    endpoint=f"https://fcm.googleapis.com/fcm/send/bench-{i}",
+                    p256dh="x",
+                    auth="y",
+                )
+                for i in range(args.devices)
+            ]
+            # Rounds alternate without / with the devices, so that the machine's load falls on both alike.
+            without, with_devices = [], []
+            for _round in range(3):
+                PushSubscription.objects.filter(endpoint__contains="/bench-").delete()
+                without += action_times()
+                PushSubscription.objects.bulk_create(
+                    [
+                        PushSubscription(user=d.user, endpoint=d.endpoint, p256dh="x", auth="y")
+                        for d in devices
+                    ]
+                )
+                with_devices += action_times()
             print(
-                f"\naction p99 (one recipient): {without:.1f} ms without, {with_devices:.1f} ms with {args.devices} devices"
+                f"\naction (one recipient), {len(without)} each: without devices p50 {pct(without, 50):.1f} ms /"
+                f" p99 {pct(without, 99):.1f} ms; with {args.devices} devices p50 {pct(with_devices, 50):.1f} ms"
+                f" / p99 {pct(with_devices, 99):.1f} ms; ratio p50 {pct(with_devices, 50) / pct(without, 50):.2f},"
+                f" p99 {pct(with_devices, 99) / pct(without, 99):.2f}"
             )
             print(f"fake SMS requests: {len(sms.requests)}, WhatsApp: {len(wa.requests)}")
     finally:

@@ -311,7 +311,7 @@ def messages_list(request, referral_id: int, filters: Query[PageFilters]):
     access = selectors.referral_access(user=request.user, referral_id=referral_id)
     if not access.sees_thread:
         raise Forbidden(_("This referral has ended: its thread is closed to the agency."))
-    qs = selectors.referral_messages(referral=access.referral)
+    qs = selectors.referral_messages(referral=access.referral, access=access)
     return paginate(qs, page=filters.page, page_size=filters.page_size, serialize=message_out)
 
 

@@ -29,6 +29,7 @@ from portal.people.models import OVERSEER_ROLES, Membership, Role
 from portal.people.selectors import user_oversees_area
 
 from .models import (
+    ENDED_STATUSES,
     IDENTITY_FIELDS,
     OPEN_STATUSES,
     CaseTeamMember,
@@ -369,6 +370,9 @@ class ReferralAccess:
     actors: set[str]
     sees_identity: bool
     sees_thread: bool
+    # After the referral ended the agency reads its own messages only (issue 19.3: "the agency sees only what it
+    # recorded itself"; issue 20: the thread "stays readable, read-only, to both sides"): the agency's group.
+    thread_own_group_id: int | None = None
 
     @property
     def is_team(self) -> bool:
@@ -404,12 +408,21 @@ def referral_access(*, user, referral_id: int, lock: bool = False) -> ReferralAc
     # permissions (revoked when the referral ends or its consent is withdrawn): both are checked.
     is_open = referral.status in OPEN_STATUSES
     perms = set(get_perms(user, referral)) if LIAISON in actors and not is_team and is_open else set()
+    own_group = None
+    if not is_team and referral.status in ENDED_STATUSES and not _ended_by_consent_withdrawal(referral):
+        own_group = referral.agency.group_id  # read-only, its own messages (a withdrawn consent: nothing)
     return ReferralAccess(
         referral=referral,
         actors=actors,
         sees_identity=is_team or "view_referral_identity" in perms,
-        sees_thread=is_team or "message_referral" in perms,
+        sees_thread=is_team or "message_referral" in perms or own_group is not None,
+        thread_own_group_id=own_group,
     )
+
+
+def _ended_by_consent_withdrawal(referral: Referral) -> bool:
+    """Withdrawn because the caregiver withdrew consent (issue 19.2): the agency loses the thread entirely."""
+    return referral.status == Status.WITHDRAWN and referral.events.filter(action="consent_withdrawn").exists()
 
 
 def sees_team_notes(*, referral: Referral, is_team: bool) -> bool:
@@ -434,8 +447,15 @@ def referral_history(*, referral: Referral, is_team: bool = True) -> list[Referr
     return events
 
 
-def referral_messages(*, referral: Referral) -> QuerySet[ReferralMessage]:
-    return referral.messages.select_related("author").order_by("created_at", "pk")
+def referral_messages(
+    *, referral: Referral, access: "ReferralAccess | None" = None
+) -> QuerySet[ReferralMessage]:
+    """The private thread, oldest first. With the caller's `access`: after the end, the agency's own messages
+    only (those written by its liaisons); the case team's free text stays with the team."""
+    qs = referral.messages.select_related("author").order_by("created_at", "pk")
+    if access is not None and access.thread_own_group_id is not None:
+        qs = qs.filter(author__groups=access.thread_own_group_id)
+    return qs
 
 
 def referral_liaisons(*, referral: Referral) -> QuerySet:

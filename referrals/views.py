@@ -381,7 +381,8 @@ def _referral_context(request, access, *, forms_by_action=None, message_form=Non
         "fields": set(IDENTITY_FIELDS) if access.is_team else set(referral.shared_fields),
     }
     if access.sees_thread:
-        context["thread"] = list(selectors.referral_messages(referral=referral))
+        context["thread"] = list(selectors.referral_messages(referral=referral, access=access))
+        context["thread_own_only"] = access.thread_own_group_id is not None
         context["message_form"] = message_form or MessageForm()
         context["thread_open"] = referral.status in (Status.SENT, Status.ACCEPTED, Status.IN_PROGRESS)
     from .views_inbox import triage_context  # issue 20: claims, decline reasons, withdrawal, one-step accept

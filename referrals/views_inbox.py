@@ -221,7 +221,7 @@ def referral_messages_json(request, pk):
         raise Forbidden(_("This referral has ended: its thread is closed to the agency."))
     after = request.GET.get("after", "0")
     after = int(after) if re.fullmatch(r"[0-9]{1,18}", after) else 0
-    rows = selectors.referral_messages(referral=access.referral).filter(pk__gt=after)[:50]
+    rows = selectors.referral_messages(referral=access.referral, access=access).filter(pk__gt=after)[:50]
     return JsonResponse(
         {
             "messages": [

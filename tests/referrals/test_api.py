@@ -127,6 +127,8 @@ def test_consent_then_referral_then_transitions_and_messages(jago, client, token
     assert r.status_code == 201
     msgs = get(client, f"/api/v1/referrals/{rid}/messages", worker).json()
     assert msgs["count"] == 1 and msgs["results"][0]["author"] == "dinsos_loteng"
+    team_text = "Neneknya yang mengasuh, ibunya di Malaysia"
+    assert post(client, f"/api/v1/referrals/{rid}/messages", {"body": team_text}, worker).status_code == 201
     post(client, f"/api/v1/referrals/{rid}/transitions", {"action": "start"}, liaison)
     r = post(client, f"/api/v1/referrals/{rid}/transitions", {"action": "complete"}, liaison)
     assert r.status_code == 422 and "outcome" in r.json()["errors"]
@@ -141,10 +143,14 @@ def test_consent_then_referral_then_transitions_and_messages(jago, client, token
     assert detail["outcome"] == "Masuk PKH 2027"
     assert [h["status"] for h in detail["history"]] == ["sent", "accepted", "in_progress", "completed"]
     assert detail["history"][1]["by"] == "dinsos_loteng" and detail["history"][1]["note"] == "Diterima"
-    # After the end the agency still sees the record, but not the thread.
+    # After the end the agency still sees the record and, read-only, its own messages (issue 20), never the
+    # team's (issue 19.3: only what it recorded itself).
     assert get(client, f"/api/v1/referrals/{rid}", liaison).status_code == 200
-    assert get(client, f"/api/v1/referrals/{rid}/messages", liaison).status_code == 403
-    assert post(client, f"/api/v1/referrals/{rid}/messages", {"body": "x"}, liaison).status_code == 403
+    own = get(client, f"/api/v1/referrals/{rid}/messages", liaison).json()
+    assert [m["author"] for m in own["results"]] == ["dinsos_loteng"] and own["count"] == 1
+    assert team_text not in str(own)
+    assert get(client, f"/api/v1/referrals/{rid}/messages", worker).json()["count"] == 2
+    assert post(client, f"/api/v1/referrals/{rid}/messages", {"body": "x"}, liaison).status_code == 409
 
 
 def test_referral_404_for_outsiders_and_lists(sent, client, token_for):

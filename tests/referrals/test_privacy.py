@@ -165,7 +165,9 @@ def test_liaison_loses_identity_when_the_referral_ends(world, client):
     )
     client.force_login(liaison)
     status, html = body_of(client, f"/cases/referrals/{r.pk}/")
-    assert status == 200 and CHILD_NAME not in html and "Mohon bawa KK" not in html
+    assert status == 200 and CHILD_NAME not in html
+    # The thread stays readable to the agency, read-only, with its own messages only (issues 19.3 and 20).
+    assert "Mohon bawa KK" in html and "Baik, besok" not in html and 'name="body"' not in html
     assert client.get(f"/cases/referrals/{r.pk}/letter/").status_code == 403
     assert client.get(f"/cases/{world['case'].code}/").status_code == 404
 

@@ -132,5 +132,6 @@ def test_ending_revokes_the_agency_identity_and_thread(sent):
     referral_transition(actor=liaison, referral_id=referral.pk, action="decline", note="Bukan wilayah kami")
     liaison = type(liaison).objects.get(pk=liaison.pk)  # fresh permission cache
     access = referral_access(user=liaison, referral_id=referral.pk)
-    assert not access.sees_identity and not access.sees_thread
+    # No identity; the thread only read-only and only the agency's own messages (issues 19.3 and 20).
+    assert not access.sees_identity and access.thread_own_group_id == referral.agency.group_id
     assert access.referral.decline_reason == "Bukan wilayah kami"
