@@ -33,6 +33,9 @@ def main():
     parser.add_argument("--devices", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument(
+        "--latency-ms", type=float, default=0, help="the fakes' answer delay (a provider's RTT)"
+    )
     args = parser.parse_args()
 
     import django
@@ -58,7 +61,8 @@ def main():
         from tests.factories import make_user
         from tests.notifications import fake_providers as fp
 
-        with fp.fake_sms_gateway() as sms, fp.fake_whatsapp() as wa:
+        latency = args.latency_ms / 1000
+        with fp.fake_sms_gateway(latency) as sms, fp.fake_whatsapp(latency) as wa:
             settings.PELITA_NOTIFY_CHANNELS = {
                 "sms": {
                     "BACKEND": "portal.notifications.channels.phone.SMSGatewayChannel",

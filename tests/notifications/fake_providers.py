@@ -15,6 +15,7 @@ To, Body, From or MessagingServiceSid → 201 {"sid": "SM…", "status": "queued
 import base64
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
@@ -25,7 +26,9 @@ FLAKY = "+6281100000503"  # rate limited once, then fine
 
 
 class FakeServer:
-    def __init__(self, handler_factory):
+    def __init__(self, handler_factory, delay: float = 0.0):
+        # `delay`: seconds before each answer, a provider's round trip over the internet (benchmarks).
+        self.delay = delay
         self.requests: list[dict] = []
         self.errors: list[str] = []
         self.seen: dict[str, int] = {}
@@ -60,6 +63,8 @@ def _handler(fake, route):
                     body = json.loads(raw or b"{}")
                 except ValueError:
                     body = None
+            if fake.delay:
+                time.sleep(fake.delay)
             status, payload, headers = route(fake, self.path, dict(self.headers), body)
             data = json.dumps(payload).encode()
             self.send_response(status)
@@ -186,12 +191,12 @@ def fake_twilio() -> FakeServer:
     return FakeServer(lambda fake: _handler(fake, _twilio_route))
 
 
-def fake_sms_gateway() -> FakeServer:
-    return FakeServer(lambda fake: _handler(fake, _sms_route))
+def fake_sms_gateway(delay: float = 0.0) -> FakeServer:
+    return FakeServer(lambda fake: _handler(fake, _sms_route), delay)
 
 
-def fake_whatsapp() -> FakeServer:
-    return FakeServer(lambda fake: _handler(fake, _wa_route))
+def fake_whatsapp(delay: float = 0.0) -> FakeServer:
+    return FakeServer(lambda fake: _handler(fake, _wa_route), delay)
 
 
 def sms_text(request: dict) -> str:
