@@ -44,7 +44,8 @@ class TooManyCodes(PelitaError):
     status = 429
 
 
-def _count(key: str, window: int) -> int:
+def count_in_window(key: str, window: int) -> int:
+    """Count one more in the cache under `key` for `window` seconds; the count so far."""
     if cache.add(key, 1, window):
         return 1
     try:
@@ -61,7 +62,7 @@ def _code_allowed(*, user, number: str, ip: str | None) -> bool:
     try:
         counts = [
             (
-                _count(
+                count_in_window(
                     f"phone-code:{what}:{window}:{hashlib.sha256(subjects[what].encode()).hexdigest()[:32]}",
                     window,
                 ),
@@ -113,7 +114,7 @@ def phone_start(*, user, phone: str, channel: str = "", ip: str | None = None) -
         raise InvalidInput(msg, errors={"channel": [msg]})
     backend = available[channel] if channel else next(iter(available.values()))
     if not _code_allowed(user=user, number=number, ip=ip):
-        raise TooManyCodes(_("Too many codes were asked for. Wait an hour and try again."))
+        raise TooManyCodes(_("You asked too often. Wait an hour and try again."))
     code = f"{secrets.randbelow(10**6):06d}"
     point, _created = ContactPoint.objects.select_for_update().get_or_create(
         user=user, channel="phone", defaults={"address": number}

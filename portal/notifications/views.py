@@ -179,11 +179,13 @@ def push_remove(request, pk: int):
 @login_required
 @require_POST
 def email_verify_send(request):
+    from portal.core.errors import PelitaError
+
     from .verification import send_email_verification
 
     try:
         send_email_verification(user=request.user)
-    except InvalidInput as exc:
+    except PelitaError as exc:
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("We e-mailed you a link. Open it to confirm your address."))

@@ -202,6 +202,13 @@ def test_an_email_link_verifies_only_this_persons_current_address(people, monkey
     assert not ContactPoint.objects.filter(user=ani, channel="email").exists()
 
 
+def test_asking_for_the_link_again_and_again_sends_at_most_five_an_hour(people):
+    client = logged_in(people["ani"])
+    answers = [client.post("/notifications/settings/verify-email/", follow=True) for _ in range(7)]
+    assert len(mail.outbox) == 5
+    assert "Anda terlalu sering meminta" in answers[-1].content.decode()
+
+
 def test_an_address_changed_after_verification_gets_nothing_already_queued(people, settings):
     ani = people["ani"]
     ani.is_superuser = True
