@@ -90,3 +90,10 @@ def push_unsubscribe(*, user, subscription_id: int) -> None:
     deleted, _rows = PushSubscription.objects.filter(pk=subscription_id, user=user).delete()
     if not deleted:
         raise NotFound(_("This subscription does not exist or is not yours."))
+
+
+def push_unsubscribe_all(*, user) -> int:
+    """Drop every device of the person ("log out everywhere": a lost phone's lock screen shows no more notices).
+    Returns how many were dropped."""
+    deleted, _rows = PushSubscription.objects.filter(user=user).delete()
+    return deleted

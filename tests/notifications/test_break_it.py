@@ -321,6 +321,14 @@ def test_a_shared_device_belongs_to_whoever_subscribed_it_last(people):
     assert list(PushSubscription.objects.values_list("user_id", flat=True)) == [ben.pk]  # Ani's news stop
 
 
+def test_log_out_everywhere_ends_the_push_of_a_lost_phone(people):
+    ani, ben = people["ani"], people["ben"]
+    push_subscribe(user=ani, endpoint="https://fcm.googleapis.com/lost", p256dh=P256DH, auth=AUTH)
+    push_subscribe(user=ben, endpoint="https://fcm.googleapis.com/ben", p256dh=P256DH, auth=AUTH)
+    logged_in(ani).post("/accounts/logout/everywhere/")
+    assert list(PushSubscription.objects.values_list("user_id", flat=True)) == [ben.pk]
+
+
 def test_a_person_has_at_most_ten_devices_the_newest(people, settings):
     ani = people["ani"]
     for i in range(13):
