@@ -435,3 +435,39 @@ def test_a_providers_error_keeps_no_phone_number(reason, kept):
     failure = PermanentFailure(reason)
     assert kept in failure.reason and "0000" not in failure.reason and "[number]" in failure.reason
     assert redact_reason(reason) == failure.reason
+
+
+# --- the settings PUT ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"quiet_start": "24:00"},
+        {"quiet_end": "23:60"},
+        {"quiet_start": "7:00"},
+        {"quiet_start": "07:00:00"},
+        {"unread_email_after": 17},
+        {"unread_email_after": -240},
+        {"kinds": [{"kind": "referral.sent", "delivery": "off", "muted_channels": []}]},  # not Ani's
+        {"kinds": [{"kind": "no.such", "delivery": "off", "muted_channels": []}]},
+        {"kinds": [{"kind": "forum.reply", "delivery": "loud", "muted_channels": []}]},
+        {"kinds": [{"kind": "forum.reply", "delivery": "off", "muted_channels": ["pigeon"]}]},
+        {"kinds": [{"kind": "forum.reply", "delivery": "off", "muted_channels": [1]}]},
+        {"kinds": [{"kind": "forum.reply", "delivery": "off", "muted_channels": ["email"] * 11}]},
+    ],
+)
+def test_settings_put_refuses_what_is_not_a_choice_and_changes_nothing(areas, client, token_for, body):
+    from portal.areas.models import Area, Level
+    from portal.notifications.models import NotificationPreference
+    from tests.factories import make_member
+
+    cadre = make_member(Area.objects.filter(level=Level.VILLAGE).first(), role="anggota")
+    auth = {"HTTP_AUTHORIZATION": token_for(cadre)}
+    ok = {"kinds": [{"kind": "forum.reply", "delivery": "off", "muted_channels": ["email"]}]}
+    r = client.put("/api/v1/me/notification-settings", ok, content_type="application/json", **auth)
+    assert r.status_code == 200, r.content  # the cadre's own kind: a choice
+    NotificationPreference.objects.all().delete()
+    r = client.put("/api/v1/me/notification-settings", body, content_type="application/json", **auth)
+    assert r.status_code == 422, (body, r.content)
+    assert not NotificationPreference.objects.exists() and not NotificationSettings.objects.exists()
