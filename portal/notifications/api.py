@@ -210,16 +210,22 @@ class PhoneOut(Schema):
 
 
 def _masked(number: str) -> str:
-    return number[:-4] + "****" if len(number) > 6 else "****"
+    from .phones import mask_phone
+
+    return mask_phone(number)
 
 
 @router.post("/me/phone", response={202: PhoneOut}, tags=["people"])
 def my_phone_set(request, payload: PhoneIn):
     """Store the caller's number (unverified) and send it a one-time code; `POST /me/phone/verify` confirms it.
     Nothing else is sent to the number before."""
+    from portal.people.throttle import client_ip
+
     from .phones import phone_start
 
-    point = phone_start(user=request.user, phone=payload.phone, channel=payload.channel)
+    point = phone_start(
+        user=request.user, phone=payload.phone, channel=payload.channel, ip=client_ip(request)
+    )
     return Status(202, {"phone": _masked(point.address), "verified": False})
 
 

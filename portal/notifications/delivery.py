@@ -198,13 +198,14 @@ def _deliver(row: NotificationDelivery, now) -> str:
     group = [r for r in group if r.notification_id in visible]
     if not group:
         return DeliveryStatus.SKIPPED
-    address = channel.address(user)
-    if not address:
-        _record(group, status=DeliveryStatus.SKIPPED, last_error="no verified address")
-        return DeliveryStatus.SKIPPED
     notifications = list(
         Notification.objects.filter(pk__in=[r.notification_id for r in group]).order_by("pk")
     )
+    # Looked up now, not when queued: an address changed (or a number removed) since is not sent to.
+    address = channel.address_for(user, notifications)
+    if not address:
+        _record(group, status=DeliveryStatus.SKIPPED, last_error="no verified address")
+        return DeliveryStatus.SKIPPED
     message = Message(
         user=user, address=address, notifications=notifications, delivery_ids=[r.pk for r in group]
     )

@@ -1,5 +1,6 @@
 """E-mail about notifications, through Django's mail backend, in the recipient's language. The text is the
-notification's own (kind + parameters: a case is named by its code, never by the child) and a link into Pelita.
+kind and the case code (selectors.outside_text: never a title, a person's name or other typed text, where
+people type children's names) and a link into Pelita, where the full text is.
 
 Three ways out: "at once" (a django-tasks task enqueued after commit), the daily digest and the reminder about
 what is still unread after the person's chosen delay (management commands run by cron)."""
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .models import Delivery, Notification, NotificationSettings
-from .selectors import notification_text
+from .selectors import outside_text
 from .targets import visible_q
 
 logger = logging.getLogger("pelita.notifications")
@@ -37,7 +38,8 @@ def build_email(*, user, notifications: list[Notification], mode: str) -> EmailM
     with translation.override(user.language):
         items = [
             {
-                "text": notification_text(n, language=user.language),
+                # The kind and the case code only: an e-mail leaves Pelita (portal.notifications.selectors).
+                "text": outside_text(n, language=user.language),
                 "url": absolute_url(reverse("notifications:open", args=[n.pk])),
                 "created_at": timezone.localtime(n.created_at),
             }

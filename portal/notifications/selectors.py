@@ -93,6 +93,36 @@ def kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(kind, kind))
 
 
+# Parameters Pelita itself names (a case code, a service, an agency, a forum, a year, a date): safe outside it.
+OUTSIDE_SAFE_PARAMS = frozenset({"case", "service", "agency", "forum", "year", "when", "due"})
+
+
+def outside_text(notification: Notification, *, language: str | None = None) -> str:
+    """What leaves Pelita about a notification (e-mail subject and body, SMS, WhatsApp, push): its own text
+    when every parameter of its kind is one Pelita names (OUTSIDE_SAFE_PARAMS), else its kind and the case
+    code. Thread, meeting and story titles, action items, a moderator's reason and people's display names are
+    typed by people, and people type children's names into them."""
+    import re
+
+    template = KINDS.get(notification.kind)
+    with translation.override(language or translation.get_language()):
+        if template is not None:
+            with translation.override(None):
+                wanted = set(re.findall(r"%\((\w+)\)s", str(template)))
+            if wanted <= OUTSIDE_SAFE_PARAMS:
+                return notification_text(notification, language=language)
+    return outside_label(notification, language=language)
+
+
+def outside_label(notification: Notification, *, language: str | None = None) -> str:
+    """The shortest text outside Pelita (SMS, WhatsApp, push, and e-mail for kinds with typed parameters):
+    the kind's label and the case code."""
+    params = notification.params if isinstance(notification.params, dict) else {}
+    case = params.get("case")
+    with translation.override(language or translation.get_language()):
+        return kind_label(notification.kind) + (f" {case}" if case else "")
+
+
 # How far a delivery reaches, to pick among the defaults of a person's several roles.
 REACH = {Delivery.INSTANT: 4, Delivery.EMAIL: 3, Delivery.DIGEST: 2, Delivery.APP: 1, Delivery.OFF: 0}
 

@@ -118,13 +118,14 @@ def preferences(request):
 def _device_context(user) -> dict:
     from .channels import get_channel
     from .models import ContactPoint, PushSubscription
-    from .phones import phone_channels
+    from .phones import mask_phone, phone_channels
 
     point = ContactPoint.objects.filter(user=user, channel="phone").first()
     push = get_channel("push")
     return {
         "phone_channels": bool(phone_channels()),
-        "phone_number": point.address if point else "",
+        # Masked: a shared phone's screen (or its browser's form memory) never shows the whole number.
+        "phone_number": mask_phone(point.address) if point else "",
         "phone_pending": bool(point and point.verified_at is None and point.code_hash),
         "push_key": push.application_server_key() if push is not None else "",
         "push_devices": list(PushSubscription.objects.filter(user=user).order_by("pk")) if push else [],
@@ -135,11 +136,12 @@ def _device_context(user) -> dict:
 @require_POST
 def phone_set(request):
     from portal.core.errors import PelitaError
+    from portal.people.throttle import client_ip
 
     from .phones import phone_start
 
     try:
-        phone_start(user=request.user, phone=request.POST.get("phone", ""))
+        phone_start(user=request.user, phone=request.POST.get("phone", ""), ip=client_ip(request))
     except PelitaError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -177,11 +179,13 @@ def push_remove(request, pk: int):
 @login_required
 @require_POST
 def email_verify_send(request):
+    from portal.core.errors import PelitaError
+
     from .verification import send_email_verification
 
     try:
         send_email_verification(user=request.user)
-    except InvalidInput as exc:
+    except PelitaError as exc:
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("We e-mailed you a link. Open it to confirm your address."))

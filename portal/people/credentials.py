@@ -93,6 +93,10 @@ def log_out_everywhere(*, request) -> None:
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(credentials_epoch=F("credentials_epoch") + 1)
         tokens_revoke_all(user_id=user.pk)
+        # A lost phone's lock screen shows no more notices either: its push subscription ends with its sessions.
+        from portal.notifications.push import push_unsubscribe_all
+
+        push_unsubscribe_all(user=user)
         audit_log(actor=user, action="people.logout_everywhere", target=user, detail={})
     logout(request)
     sockets_check(user_id=user.pk, everything=True)

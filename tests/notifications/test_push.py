@@ -96,6 +96,7 @@ def push_service(settings):
     }
     settings.PELITA_PUSH_SERVICE_HOSTS = ("127.0.0.1",)
     settings.PELITA_PUSH_SCHEMES = ("http", "https")
+    settings.PELITA_PUSH_PORTS = None  # the local push service's port
     reset_channels()
     yield service
     reset_channels()

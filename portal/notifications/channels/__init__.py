@@ -11,6 +11,7 @@ verified address for that channel. It answers with the provider's id, or raises 
 backoff) or PermanentFailure (given up at once: an invalid number, an expired subscription). It never sees more
 than the notification's text, link and kind: a case is named by its code, never by the child."""
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -18,11 +19,20 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+# A phone number (or any long run of digits: an account id) in a provider's error message ("The 'To' number
+# +62811… is not a valid phone number."): never kept in a delivery's reason, shown in pages and logs.
+_NUMBER = re.compile(r"\+?\d(?:[\s\-().]?\d){6,}")
+
+
+def redact_reason(reason: str) -> str:
+    return _NUMBER.sub("[number]", str(reason or ""))
+
 
 class DeliveryFailure(Exception):
     def __init__(self, reason: str, *, retry_after: float | None = None):
+        reason = redact_reason(reason)[:300]
         super().__init__(reason)
-        self.reason = reason[:300]
+        self.reason = reason
         self.retry_after = retry_after
 
 
@@ -66,6 +76,10 @@ class Channel:
 
         row = ContactPoint.objects.filter(user=user, channel=self.name, verified_at__isnull=False).first()
         return row.address if row else ""
+
+    def address_for(self, user, notifications: list) -> str:
+        """The address to send these notifications to, at the moment of sending ("" when none)."""
+        return self.address(user)
 
     def send(self, message: Message) -> str:  # pragma: no cover - each backend sends
         raise NotImplementedError

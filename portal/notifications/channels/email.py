@@ -10,7 +10,19 @@ class EmailChannel(Channel):
     label = _("E-mail")
 
     def address(self, user) -> str:
-        return user.email or ""
+        """The account's address while it is the verified one (changed since: not verified, nothing sent)."""
+        from ..selectors import verified_channels
+
+        if user.email and "email" in verified_channels(user_ids=[user.pk]).get(user.pk, set()):
+            return user.email
+        return ""
+
+    def address_for(self, user, notifications: list) -> str:
+        from ..models import Delivery
+
+        if user.email and notifications and all(n.delivery == Delivery.EMAIL for n in notifications):
+            return user.email  # chosen by the person before channels: e-mail to the account's address
+        return self.address(user)
 
     def send(self, message: Message) -> str:
         import smtplib

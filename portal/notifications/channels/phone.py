@@ -11,6 +11,7 @@ quiet hours (portal.notifications.delivery), urgent child protection excepted.""
 import base64
 import json
 import logging
+import secrets
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -29,14 +30,13 @@ TIMEOUT = 10
 def phone_text(message: Message) -> str:
     """The short text of a phone message: kind and case code and a link; never a name."""
     from ..emails import absolute_url
-    from ..selectors import kind_label
+    from ..selectors import outside_label
 
     user, items = message.user, message.notifications
     with translation.override(user.language):
         if len(items) == 1:
             n = items[0]
-            case = n.params.get("case") if isinstance(n.params, dict) else None
-            text = kind_label(n.kind) + (f" {case}" if case else "")
+            text = outside_label(n, language=user.language)
             link = absolute_url(reverse("notifications:open", args=[n.pk]))
             return f"Pelita: {text}. {link}"[:320]
         cases = sorted(
@@ -64,7 +64,9 @@ class PhoneChannel(Channel):
         """The one-time code of a phone verification (sent directly, not queued)."""
         with translation.override(user.language):
             text = _("Pelita: your code is %(code)s. It is valid for 10 minutes.") % {"code": code}
-        self.deliver_text(address=address, text=text, key=f"verify-{user.pk}-{code}", language=user.language)
+        # The provider's message id never carries the code (gateways log and show ids).
+        key = f"verify-{secrets.token_hex(8)}"
+        self.deliver_text(address=address, text=text, key=key, language=user.language)
 
     def send(self, message: Message) -> str:
         return self.deliver_text(
