@@ -2,6 +2,7 @@
 (404 page), Forbidden (403 page), Conflict and InvalidInput (a message on the form, which keeps what was typed)."""
 
 import re
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -175,10 +176,17 @@ def thread_new(request, code):
     perms = forum_perms(user=request.user, forum=forum)
     if POST not in perms:
         raise Forbidden(_("You can read this forum but not post in it."))
+    asked_case = (request.POST.get("case") or request.GET.get("case") or "")[:20]
+    # The case-code field: for case workers, and for whoever arrives with a case they may see (a facilitator's
+    # "start a forum thread about it" on a referral that needs attention, issue 20). Cadres never see it.
+    can_case = selectors.is_case_worker(user=request.user) or bool(
+        asked_case
+        and selectors.case_link(user=request.user, thread=SimpleNamespace(case_code=asked_case))["url"]
+    )
     form = ThreadForm(
         request.POST or None,
         can_announce=MODERATE in perms,
-        can_case=selectors.is_case_worker(user=request.user),
+        can_case=can_case,
         initial={"case": request.GET.get("case", "")[:20]},
     )
     if request.method == "POST" and form.is_valid():

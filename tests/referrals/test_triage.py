@@ -406,3 +406,32 @@ def test_api_decline_takes_a_category(sent, api_client, token_for):
         **auth,
     )
     assert ok.status_code == 200 and ok.json()["decline_category"] == "wrong_area"
+
+
+def test_the_facilitators_thread_about_it_is_linked_to_the_case(raised, client):
+    """The attention page's "start a forum thread about it" opens the kecamatan forum's form with the case code,
+    which the facilitator (who may see the case) keeps; the thread is linked to the case. A cadre who types a
+    case code into the address gets no case field at all."""
+    from forums.models import Thread
+    from portal.core.idempotency import new_token
+
+    r = raised["referral"]
+    code = r.case.code
+    client.force_login(_u(raised, "fasilitator_praya"))
+    form = client.get(f"/forums/f/52.02.01/new/?case={code}").content.decode()
+    assert 'name="case"' in form and f'value="{code}"' in form
+    response = client.post(
+        "/forums/f/52.02.01/new/",
+        {
+            "title": "Rujukan akta terlambat",
+            "body": "Mohon dibahas di rapat kecamatan.",
+            "kind": "case",
+            "case": code,
+            "once_token": new_token(),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Thread.objects.get(title="Rujukan akta terlambat").case_code == code
+    client.force_login(_u(raised, "kader_jago"))
+    form = client.get(f"/forums/f/52.02.01.2013/new/?case={code}").content.decode()
+    assert 'name="case"' not in form
