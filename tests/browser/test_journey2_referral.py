@@ -77,7 +77,7 @@ def test_journey2_register_consent_refer_accept_talk_complete(
     expect(worker.locator(".messages")).to_contain_text(f"Anak telah didaftarkan dengan kode {code}")
 
     # 2. Consent to share with Dukcapil.
-    worker.get_by_role("link", name="Catat persetujuan").click()
+    worker.get_by_role("link", name="Catat persetujuan").first.click()  # first among the case's next steps
     expect(worker.get_by_label("Persetujuan diberikan oleh")).to_have_value("Inaq Saenah")
     worker.get_by_label("Dinas Dukcapil Kab. Lombok Tengah").check()
     worker.get_by_role("button", name="Catat persetujuan").click()

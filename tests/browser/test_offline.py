@@ -193,6 +193,8 @@ def test_logout_and_another_person_clear_the_offline_copies_and_the_outbox(asgi_
     page.wait_for_selector(".outbox-reason")  # returned: it stays on the device until discarded
     assert page.evaluate(CACHES_JS).get("pelita-pages")
 
+    if not page.locator(".nav-menu").evaluate("menu => menu.open"):
+        page.locator(".nav-menu summary").click()  # "Keluar" sits in the header's menu
     with page.expect_navigation(url=f"{base}/"):  # LOGOUT_REDIRECT_URL
         page.get_by_role("button", name="Keluar").click()
     page.wait_for_function("async () => !(await caches.keys()).includes('pelita-pages')")

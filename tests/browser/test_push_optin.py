@@ -72,7 +72,7 @@ def test_a_liaison_switches_push_on_and_a_new_referral_reaches_her_phone_without
         page.get_by_role("button", name="Masuk").click()
         page.wait_for_url(f"{base}/home/")
         page.goto(f"{base}/notifications/settings/")
-        button = page.get_by_role("button", name="Terima notifikasi di perangkat ini")
+        button = page.get_by_role("button", name="Terima pemberitahuan di perangkat ini")
         expect(button).to_be_visible()
         button.click()
         # The page reloads with this device listed (and a "Remove" button for it).

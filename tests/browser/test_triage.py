@@ -98,7 +98,7 @@ def test_liaison_triages_claims_and_bulk_accepts(asgi_server, demo, browser, art
     two.goto(f"{base}/cases/inbox/")
     expect(two.locator("[data-live-inbox]")).to_contain_text("ditangani Ni Made Sari")
     two.goto(f"{base}/cases/referrals/{first.pk}/")
-    expect(two.locator("#claim")).to_contain_text("Ni Made Sari (Dukcapil) menangani rujukan ini")
+    expect(two.locator("#claim")).to_contain_text("Ni Made Sari menangani rujukan ini")
     expect(two.get_by_role("button", name="Saya tangani")).to_have_count(0)
 
     # Bulk accept both from the inbox.
