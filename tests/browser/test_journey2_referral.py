@@ -85,6 +85,7 @@ def test_journey2_register_consent_refer_accept_talk_complete(
 
     # 3. The referral: the picker offers only the agency providing birth certificates for Desa Jago.
     worker.get_by_role("link", name="Rujuk ke lembaga").click()
+    worker.wait_for_load_state()  # the picker's script is attached (a slow machine selects before it otherwise)
     worker.get_by_label("1. Layanan yang dibutuhkan anak").select_option("akta-kelahiran")
     worker.wait_for_url(re.compile(r".*service=akta-kelahiran"))
     agencies = worker.locator("input[name=agency]")

@@ -134,7 +134,7 @@ def test_daily_digest_groups_per_person_and_is_sent_once(people):
     digest = next(m for m in mail.outbox if m.to == ["ani@example.org"])
     assert digest.subject == "[Pelita] Ringkasan harian Anda: 2 pemberitahuan"
     # A thread's title and a person's name stay inside Pelita (people type children's names into titles).
-    assert "Balasan di utas yang saya ikuti" in digest.body and "Posyandu" not in digest.body
+    assert "Balasan di topik yang saya ikuti" in digest.body and "Posyandu" not in digest.body
     assert "Pesan baru pada rujukan APM-5202-00042 (Akta kelahiran)" in digest.body
     assert "Not in the digest" not in digest.body and CHILD_NAME not in digest.body
     english = next(m for m in mail.outbox if m.to == ["ben@example.org"])
