@@ -102,7 +102,7 @@ def test_one_run_sends_side_by_side_and_each_delivery_once(settings, tmp_path):
         assert run_deliveries(concurrency=4) == {"sent": len(ids)}
     finally:
         reset_channels()
-    assert sorted(_sent_lines(log), key=int) == sorted(str(i) for i in ids)
+    assert sorted(map(int, _sent_lines(log))) == sorted(ids)
     assert set(NotificationDelivery.objects.values_list("status", flat=True)) == {"sent"}
     names = set(threads.read_text().splitlines())
     if connection.vendor == "postgresql":
