@@ -267,6 +267,8 @@ def run_deliveries(
     LOCKED keeps the threads off each other's rows) and outside a transaction (the threads could not see the
     caller's uncommitted rows); otherwise one thread, as before."""
     workers = concurrency or getattr(settings, "PELITA_NOTIFY_CONCURRENCY", 1)
+    if ids is not None:
+        workers = min(workers, len(ids))  # a task's few rows: no more threads than rows
     if workers <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
         return _run_deliveries(ids=ids, now=now, budget=_Budget(limit))
     from concurrent.futures import ThreadPoolExecutor
