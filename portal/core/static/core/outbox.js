@@ -46,10 +46,10 @@ export async function outboxSave(path, fields) {
 const text = (html) => html.replace(/<[^>]*>/g, ' ').replace(/&quot;/g, '"').replace(/&#x27;|&#39;/g, "'")
   .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim();
 
-// The server's reason, from the page it answered with: only the message, never the rest of the page.
+// The server's reason, from the page it answered with: only its error or warning message, never the rest of the
+// page (a page's heading can be a child's name: without a message the person sees the generic "returned").
 export function outboxReason(html) {
-  for (const re of [/<ul class="errorlist[^"]*"[^>]*>([\s\S]*?)<\/ul>/, /<p class="msg msg-warning"[^>]*>([\s\S]*?)<\/p>/,
-    /<main[^>]*>[\s\S]*?<h1[^>]*>([\s\S]*?)<\/h1>/]) {
+  for (const re of [/<ul class="errorlist[^"]*"[^>]*>([\s\S]*?)<\/ul>/, /<p class="msg msg-warning"[^>]*>([\s\S]*?)<\/p>/]) {
     const m = re.exec(html);
     if (m) return text(m[1]).slice(0, 300);
   }
@@ -64,13 +64,27 @@ export function outboxFlush() {
   return flushing;
 }
 
+// The CSRF token of now: a login since the draft was written (its page's token) rotated it.
+async function csrfToken() {
+  try {
+    if (typeof document !== 'undefined') {
+      const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+      if (m) return decodeURIComponent(m[1]);
+    }
+    if (self.cookieStore) { const c = await self.cookieStore.get('csrftoken'); if (c) return c.value; }
+  } catch (e) { /* the draft's own token is tried */ }
+  return '';
+}
+
 async function send() {
   const sent = [];  // the ids sent
   for (const item of await outboxAll()) {
     if (item.state !== 'waiting') continue;
     let r;
     try {
-      r = await fetch(item.path, { method: 'POST', body: new URLSearchParams(item.fields), credentials: 'same-origin' });
+      const token = await csrfToken();
+      const fields = token ? { ...item.fields, csrfmiddlewaretoken: token } : item.fields;
+      r = await fetch(item.path, { method: 'POST', body: new URLSearchParams(fields), credentials: 'same-origin' });
     } catch (e) {
       break;
     }
