@@ -37,9 +37,8 @@ from portal.core import suppression
 from portal.core.errors import NotFound
 from portal.core.workdays import WITA, is_working_day, start_of_day
 from portal.people.models import OVERSEER_ROLES, Membership
-from referrals.models import ChildCase, Referral, Status
-from referrals.selectors import overdue_q
 
+from .cases import ChildCase, Referral, Status, overdue_q
 from .models import CalendarDay
 from .summaries import next_month
 
@@ -59,7 +58,7 @@ MEDIAN_MIN_PUBLIC = 5  # a public median needs at least this many referrals behi
 
 def decline_category_label(value) -> str:
     """The label of a decline reason category (referrals.models.DeclineReason), in the active language."""
-    from referrals.models import DeclineReason
+    from .cases import DeclineReason
 
     value = (value or "").strip()
     return str(DeclineReason(value).label) if value in DeclineReason.values else _("(no reason given)")

@@ -3,7 +3,8 @@
 from django.db import transaction
 
 from portal.audit.services import audit_log
-from referrals.models import IDENTITY_FIELDS
+
+from .cases import IDENTITY_FIELDS
 
 
 def indicators_export_record(*, actor, area, fmt: str, filters: dict, request=None) -> None:

@@ -31,8 +31,8 @@ from django.utils import timezone
 
 from portal.areas.models import ancestor_codes
 from portal.core.workdays import WITA, start_of_day
-from referrals.models import ChildCase, Referral, Status
 
+from .cases import ChildCase, Referral, Status
 from .models import CalendarDay, Grain, Kind, StaleDay, Summary, SummaryState
 
 logger = logging.getLogger("pelita.dashboard")

@@ -15,10 +15,9 @@ from portal.core.charts import bar_chart, line_chart
 from portal.core.errors import InvalidInput
 from portal.core.reporting import report_sections
 from portal.core.workdays import days_overdue
-from referrals.models import Status
-from referrals.selectors import cases_for_team
 
 from . import exports
+from .cases import Status, cases_for_team
 from .forms import IndicatorFilterForm
 from .selectors import (
     KEY_NEEDS,
