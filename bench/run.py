@@ -64,6 +64,8 @@ def args_parse():
     p.add_argument("--small-database-url", default=os.environ.get("BENCH_SMALL_DATABASE_URL", f"{pg}/pelita_bench_small"))  # fmt: skip
     p.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1"))
     p.add_argument("--no-doc", action="store_true", help="do not rewrite docs/PERFORMANCE.md")
+    p.add_argument("--mix-seconds", type=int, default=90, help="the realistic mix's length (0: not run)")
+    p.add_argument("--mix-readers", type=int, default=10, help="people of the mix who read pages")
     a = p.parse_args()
     if a.quick:
         a.runs, a.duration = 1, 2
@@ -118,6 +120,9 @@ def prepare(env, scale: str) -> float:
     ensure_database(env["DATABASE_URL"])
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "generate_load_data", "--scale", scale)
+    # The generator bulk-loads around the models: the dashboard's summaries are built once here (a refresh with
+    # nothing built yet is the full rebuild; afterwards it only rebuilds what writes marked stale).
+    manage(env, "dashboard_summaries")
     return time.monotonic() - started
 
 
@@ -130,7 +135,7 @@ def free_port() -> int:
 class Server:
     """`uvicorn --workers N`, as `make serve` runs it (bench settings instead of production)."""
 
-    def __init__(self, env, workers: int):
+    def __init__(self, env, workers: int, name: str = "server"):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         cmd = [
@@ -138,7 +143,7 @@ class Server:
             "--workers", str(workers), "--ws", "websockets", "--lifespan", "off", "--log-level", "warning",
             "--no-access-log", "--no-server-header",
         ]  # fmt: skip
-        self.log = open(OUT / "server.log", "w")  # noqa: SIM115
+        self.log = open(OUT / f"{name}.log", "w")  # noqa: SIM115
         self.proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
         import httpx
 
@@ -150,7 +155,7 @@ class Server:
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise SystemExit(f"the server did not start: see {OUT / 'server.log'}")
+                raise SystemExit(f"the server did not start: see {OUT / f'{name}.log'}")
             time.sleep(0.3)
         deadline = time.monotonic() + 30
         while len(self.workers()) < workers and time.monotonic() < deadline:
@@ -407,6 +412,34 @@ def notification_latency(env, base: str, sockets: int) -> dict:
     }
 
 
+# --- the realistic mix: how often a cached page is a hit ----------------------------------------------------
+
+
+def mix_hit_ratio(seconds: int, readers: int) -> dict:
+    """Run the reliability load generator (bench/reliability/load.py: 50 people, cadres posting in five threads,
+    case workers and liaisons at work, `readers` of them reading /home/ and those threads in a browser) on its own
+    database and Redis, and count the `X-Page-Cache` answers of the pages its readers saw."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL")
+    }
+    cmd = [PY, str(ROOT / "bench" / "reliability" / "load.py"), "--duration", str(seconds), "--readers", str(readers)]  # fmt: skip
+    done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        log(f"the mix failed: {done.stderr[-2000:]}")
+        return {}
+    result = json.loads((ROOT / "var" / "reliability" / "none.json").read_text())
+    return {"seconds": seconds, "people": result["people"], "requests": result["requests"],
+            "server_errors": result["server_errors"], "page_cache": result.get("page_cache", {})}  # fmt: skip
+
+
+def blended(hit_ratio: float, hit: float, miss: float) -> float:
+    """The throughput ratio of a page served `hit_ratio` of the time from the cache: costs add up per request,
+    so the blend is the harmonic mean of the two throughput ratios weighted by their shares."""
+    return 1 / (hit_ratio / hit + (1 - hit_ratio) / miss)
+
+
 # --- report ----------------------------------------------------------------------------------------------
 
 
@@ -500,6 +533,27 @@ def render(results: dict) -> str:
             f"Notifications: {n['sockets']} of {n['sockets'] + n['failed']} sockets connected, "
             f"{n['missing']} notifications not received: no latency figure (see var/bench/server.log).",
         ]
+    mix = r.get("mix") or {}
+    pc = mix.get("page_cache") or {}
+    if pc.get("hit_ratio") is not None:
+        views = {k: v for k, v in pc.items() if k != "hit_ratio"}
+        counted = ", ".join(f"{k}: {v['hit']} hits / {v['hit'] + v['miss']} views" for k, v in views.items())
+        line = (
+            f"Page-cache hit ratio of a realistic mix (bench/reliability/load.py, {mix['seconds']} s: "
+            f"{mix['people'].get('cadres')} cadres posting in 5 threads through the API, "
+            f"{mix['people'].get('readers')} people reading those threads and the home page in a browser, case "
+            f"workers and liaisons at work; {mix['requests']:,} requests, {mix['server_errors']} 5xx): "
+            f"**{pc['hit_ratio']:.0%}** ({counted})."
+        )
+        hit, miss = r["pages"].get("thread", {}), r["pages"].get("thread_miss", {})
+        blends = []
+        for c in cs:
+            mh, mm = (hit.get("load") or {}).get(str(c)), (miss.get("load") or {}).get(str(c))
+            if mh and mm and mh["ratio"] and mm["ratio"]:
+                blends.append(f"c={c}: {blended(pc['hit_ratio'], mh['ratio'], mm['ratio']):.2f}")
+        if blends:
+            line += " Blended thread-page ratio at that hit ratio (the hit and miss rows above): " + ", ".join(blends) + "."  # fmt: skip
+        lines += ["", line]
     mem = r.get("memory")
     if mem:
         lines += [
@@ -587,6 +641,7 @@ def main() -> None:
 
     log(f"starting {a.workers} uvicorn workers")
     server = Server(env, a.workers)
+    miss_server = None  # started for the first page measured on a cache that keeps nothing (Page.miss)
     import httpx
 
     results = {
@@ -619,25 +674,35 @@ def main() -> None:
             if url is None:
                 row["state"] = "not yet built"
                 continue
+            if page.miss and miss_server is None:
+                log(
+                    f"starting {a.workers} more uvicorn workers whose page cache keeps nothing (the miss rows)"
+                )
+                miss_server = Server(
+                    {**env, "PELITA_PAGE_CACHE_SECONDS": "0", "PELITA_CACHE_PREFIX": "pelita_bench_miss"},
+                    a.workers,
+                    name="server-miss",
+                )
+            srv = miss_server if page.miss else server
             with httpx.Client(cookies={"sessionid": cookies[page.who]}, headers={"Accept-Encoding": "gzip, br"}, timeout=30) as client:  # fmt: skip
-                status = client.get(server.base + url).status_code
-                base_status = client.get(server.base + baseline_url).status_code
+                status = client.get(srv.base + url).status_code
+                base_status = client.get(srv.base + baseline_url).status_code
                 if status != 200 or base_status != 200:
                     row["state"] = f"HTTP {status} (not yet built or broken)"
                     log(f"{page.title}: HTTP {status} at {url}; baseline {base_status}")
                     continue
                 row["state"] = "ok"
-                row["weight"] = page_weight(client, server.base, url)
+                row["weight"] = page_weight(client, srv.base, url)
             row["queries"] = {s: q.get(page.key, {}).get("queries") for s, q in queries.items()}
             row["load"] = {}
             # Warm both the page and the baseline on both workers, then time one request on its own.
-            wrk(binary, server.base + url, scripts[page.who], 2, 2)
-            settle(server.base, baseline_url, cookies[page.who])
+            wrk(binary, srv.base + url, scripts[page.who], 2, 2)
+            settle(srv.base, baseline_url, cookies[page.who])
             with httpx.Client(cookies={"sessionid": cookies[page.who]}, timeout=60) as client:
                 single = []
                 for _ in range(3):
                     t = time.monotonic()
-                    client.get(server.base + url)
+                    client.get(srv.base + url)
                     single.append(time.monotonic() - t)
             t1 = statistics.median(single)
             row["single_request_ms"] = t1 * 1000
@@ -653,7 +718,7 @@ def main() -> None:
                     continue
                 duration = max(a.duration, min(30, math.ceil(4 * latency)))
                 runs = a.runs if duration <= 10 else 1
-                m = measure(binary, server.base, url, baseline_url, scripts[page.who], cookies[page.who], c, runs, duration)  # fmt: skip
+                m = measure(binary, srv.base, url, baseline_url, scripts[page.who], cookies[page.who], c, runs, duration)  # fmt: skip
                 row["load"][str(c)] = m
                 results["baseline"].setdefault(str(c), []).append(m["baseline"]["rps"])
                 log(f"{page.title} c={c}: {m['page']['rps']:.1f} req/s vs baseline {m['baseline']['rps']:.0f} (ratio {m['ratio']:.2f}), p50 {m['page']['p50']:.0f} ms, p99 {m['page']['p99']:.0f} ms")  # fmt: skip
@@ -681,6 +746,12 @@ def main() -> None:
         results["memory"] = {str(k): v for k, v in server.peak_rss().items()}
     finally:
         server.stop()
+        if miss_server is not None:
+            miss_server.stop()
+    if a.mix_seconds:
+        log(f"the realistic mix ({a.mix_seconds} s, {a.mix_readers} readers): page-cache hit ratio")
+        results["mix"] = mix_hit_ratio(a.mix_seconds, a.mix_readers)
+        log(f"  {results['mix']}")
     results["took_min"] = (time.monotonic() - started) / 60
     results["load_after"] = os.getloadavg()[0]
     (OUT / "latest.json").write_text(json.dumps(results, indent=2, default=str))

@@ -96,6 +96,9 @@ class Thread(models.Model):
         indexes = [
             models.Index(fields=["forum", "-pinned", "-last_post_at"], name="forum_thread_activity"),
             models.Index(fields=["forum", "resolved_at"], name="forum_thread_attention"),
+            # The home page's recent topics across every forum a coordinator reads (forums.home): read in order,
+            # stopped after five, instead of sorting the threads of 1,294 forums (190 ms at national scale).
+            models.Index(fields=["-last_post_at", "-id"], name="forum_thread_recent"),
         ]
         constraints = [
             models.UniqueConstraint(

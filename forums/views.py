@@ -133,7 +133,7 @@ def forum_detail(request, code):
     key = pagecache.page_key("forum", request.user.pk, get_language(), request.get_full_path())
     entry, versions = pagecache.fetch(key, _forum_deps(request, *known))
     if entry is not None and entry["meta"] == {"forum": known[0]}:
-        return pagecache.finish(request, entry["html"])
+        return pagecache.finish(request, entry["html"], state="hit")
     forum = selectors.forum_get(user=request.user, code=code)
     context = _forum_context(request, forum)
     html = render_to_string("forums/forum.html", {**context, **_cache_marks()}, request=request)
@@ -141,7 +141,7 @@ def forum_detail(request, code):
         pagecache.store(key, versions, html, meta={"forum": forum.pk})
     else:
         _FORUM_IDS.pop(code, None)
-    return pagecache.finish(request, html)
+    return pagecache.finish(request, html, state="miss")
 
 
 def _forum_context(request, forum) -> dict:
@@ -244,14 +244,14 @@ def thread_detail(request, pk):
     key = pagecache.page_key("thread", request.user.pk, get_language(), request.get_full_path())
     entry, versions = pagecache.fetch(key, _thread_deps(request, pk))
     if entry is not None and _case_still(request, entry["meta"]):
-        return pagecache.finish(request, entry["html"])
+        return pagecache.finish(request, entry["html"], state="hit")
     context, moved = _thread_context(request, pk, once=pagecache.MARKS.ONCE)
     html = render_to_string("forums/thread.html", {**context, **_cache_marks()}, request=request)
     if not moved:  # a view that moved the marker shows "new" marks the next view will not: never stored
         thread = context["thread"]
         meta = {"case_code": thread.case_code, "case": context["case"]}
         pagecache.store(key, versions, html, meta=meta)
-    return pagecache.finish(request, html)
+    return pagecache.finish(request, html, state="miss")
 
 
 def _thread_context(request, pk, once=None) -> tuple[dict, bool]:

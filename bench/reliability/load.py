@@ -142,6 +142,7 @@ class Run:
         self.started = 0.0
         self.tokens = {}
         self.health_statuses = Counter()
+        self.page_cache = Counter()  # (page kind, "hit" | "miss") from the X-Page-Cache header
 
     def t(self):
         return round(time.monotonic() - self.started, 2)
@@ -156,6 +157,14 @@ class Run:
             self.health_statuses[response.status_code] += 1
             return response
         self.statuses[response.status_code] += 1
+        state = response.headers.get("X-Page-Cache")
+        if state:
+            kind = (
+                {"t": "thread", "f": "forum"}.get(path.split("/")[2], path)
+                if path.startswith("/forums/")
+                else path
+            )
+            self.page_cache[(kind, state)] += 1
         if response.status_code >= 500:
             self.server_errors.append(
                 {"t": self.t(), "method": method, "path": path, "status": response.status_code}
@@ -322,7 +331,7 @@ class Run:
         self.health_timeline = seen
 
 
-async def drive(base, duration, people, fault, stack):
+async def drive(base, duration, people, fault, stack, readers=2):
     run = Run(base, duration)
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=100)
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
@@ -334,8 +343,9 @@ async def drive(base, duration, people, fault, stack):
         workers = names["workers"][: max(1, people // 10)]
         liaisons = names["liaisons"][: max(1, people // 10)]
         cadres = names["cadres"][: people - len(workers) - len(liaisons)]
-        tasks += [run.cadre(client, u, names["threads"]) for u in cadres[:-2]]
-        tasks += [run.reader(client, u, names["threads"]) for u in cadres[-2:]]
+        readers = max(0, min(readers, len(cadres) - 1))
+        tasks += [run.cadre(client, u, names["threads"]) for u in cadres[: len(cadres) - readers]]
+        tasks += [run.reader(client, u, names["threads"]) for u in cadres[len(cadres) - readers :]]
         tasks += [run.case_worker(client, u, names["dukcapil"], i) for i, u in enumerate(workers)]
         tasks += [run.liaison(client, u) for u in liaisons]
         health_client = httpx.AsyncClient(base_url=base, timeout=10)
@@ -343,7 +353,8 @@ async def drive(base, duration, people, fault, stack):
         tasks.append(inject(run, fault, stack, duration, client))
         await asyncio.gather(*tasks)
         await health_client.aclose()
-    run.people = {"cadres": len(cadres), "case_workers": len(workers), "liaisons": len(liaisons)}
+    run.people = {"cadres": len(cadres) - readers, "readers": readers, "case_workers": len(workers),
+                  "liaisons": len(liaisons)}  # fmt: skip
     return run
 
 
@@ -396,12 +407,24 @@ async def inject(run, fault, stack, duration, client):
         run.timeline.append((run.t(), "postgres back"))
 
 
+def page_cache_summary(counts: Counter) -> dict:
+    """Hits and misses of the cached pages the readers saw, per page kind, and the hit ratio of all of them."""
+    kinds = sorted({kind for kind, _ in counts})
+    out = {kind: {"hit": counts[(kind, "hit")], "miss": counts[(kind, "miss")]} for kind in kinds}
+    hits, total = sum(v["hit"] for v in out.values()), sum(v["hit"] + v["miss"] for v in out.values())
+    out["hit_ratio"] = round(hits / total, 3) if total else None
+    return out
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--fault", choices=["none", "redis", "worker", "postgres"], default="none")
     p.add_argument("--duration", type=int, default=120)
     p.add_argument("--people", type=int, default=50)
     p.add_argument("--workers", type=int, default=2)
+    p.add_argument(
+        "--readers", type=int, default=2, help="how many of the cadres read pages instead of posting"
+    )
     p.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/pelita_sec_load")
     args = p.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -446,7 +469,9 @@ def main():
         time.sleep(2)
         log(f"{args.people} people for {args.duration}s against 127.0.0.1:{port}, fault: {args.fault}")
         stack = {"names": names, "redis": redis, "server": server}
-        run = asyncio.run(drive(f"http://127.0.0.1:{port}", args.duration, args.people, args.fault, stack))
+        run = asyncio.run(
+            drive(f"http://127.0.0.1:{port}", args.duration, args.people, args.fault, stack, args.readers)
+        )
         log("verifying against the database")
         acks = {**run.acks, "double_submits": run.double_submits, "double_submit_mismatch": run.double_submit_mismatch,
                 "liaisons": names["liaisons"]}  # fmt: skip
@@ -477,6 +502,7 @@ def main():
             "healthz_timeline": getattr(run, "health_timeline", []),
             "outage_page": getattr(run, "outage_page", None),
             "workers_alive_at_end": server.poll() is None,
+            "page_cache": page_cache_summary(run.page_cache),
             **verified,
         }
         (OUT / f"{args.fault}.json").write_text(json.dumps(result, indent=2))

@@ -28,7 +28,7 @@ from django.db import transaction
 
 logger = logging.getLogger("pelita.pagecache")
 
-PAGE_TTL = getattr(settings, "PELITA_PAGE_CACHE_SECONDS", 300)
+PAGE_TTL = 300  # seconds a page is kept: settings.PELITA_PAGE_CACHE_SECONDS, read at each store (0: never kept)
 VERSION_TTL = 60 * 60 * 24
 _SECRET = hashlib.sha256(f"pelita-pagecache:{settings.SECRET_KEY}".encode()).hexdigest()[:20]
 
@@ -134,7 +134,8 @@ def store(key: str, versions: dict, html: str, meta=None) -> None:
     if not versions or any(v is None for v in versions.values()):
         return
     try:
-        cache.set(key, {"v": versions, "html": html, "meta": meta}, PAGE_TTL)
+        ttl = getattr(settings, "PELITA_PAGE_CACHE_SECONDS", PAGE_TTL)
+        cache.set(key, {"v": versions, "html": html, "meta": meta}, ttl)
     except Exception:
         logger.warning("pagecache: could not store a page", exc_info=True)
 
@@ -156,9 +157,10 @@ def _bell(request) -> str:
     return render_to_string("includes/bell.html", request=request)
 
 
-def finish(request, html: str):
+def finish(request, html: str, *, state: str = ""):
     """The response for a page rendered with MARKS: this request's CSRF token, a fresh one-time token per form
-    and the viewer's bell filled in."""
+    and the viewer's bell filled in. `state` ("hit" or "miss") is sent as `X-Page-Cache`, as Varnish's
+    `X-Cache` does, so a load run can count its hit ratio (it says nothing a viewer could not tell by timing)."""
     from django.http import HttpResponse
     from django.middleware.csrf import get_token
 
@@ -169,4 +171,7 @@ def finish(request, html: str):
         html = re.sub(re.escape(MARKS.ONCE), lambda _m: new_token(), html)
     if MARKS.BELL in html:
         html = html.replace(MARKS.BELL, _bell(request))
-    return HttpResponse(html)
+    response = HttpResponse(html)
+    if state:
+        response["X-Page-Cache"] = state
+    return response

@@ -16,7 +16,7 @@ from .models import (
     NotificationSettings,
     RoleNotificationDefault,
 )
-from .targets import visible_q
+from .targets import registered_targets, visible_among, visible_q
 
 logger = logging.getLogger("pelita.notifications")
 
@@ -26,6 +26,28 @@ BELL_CACHE_SECONDS = 300
 def visible_to(*, user):
     """The person's notifications whose target they may still see (portal.notifications.targets)."""
     return Notification.objects.filter(visible_q(user=user), recipient=user)
+
+
+def visible_first(*, user, queryset, limit: int) -> list[Notification]:
+    """The first `limit` rows of `queryset` (the person's notifications, in the caller's order) whose target the
+    person may still see — visible_to's rule, applied to the candidates only: one query per batch of
+    candidates (4 × limit at a time, read by the recipient's index) and one id lookup per target type among
+    them. For short lists on hot pages (the home page's panel), where visible_to's subquery of every thread
+    the person can read cost 0.3–0.7 s at national scale; ValueError-free for any stored target id."""
+    known = {spec.target for spec in registered_targets()}
+    batch, offset, shown = max(4 * limit, 20), 0, []
+    while len(shown) < limit:
+        rows = list(queryset.filter(recipient=user)[offset : offset + batch])
+        offset += batch
+        wanted: dict[str, set[str]] = {}
+        for n in rows:
+            if n.target_type in known:
+                wanted.setdefault(n.target_type, set()).add(n.target_id)
+        allowed = {t: visible_among(user=user, target=t, ids=ids) for t, ids in wanted.items()}
+        shown += [n for n in rows if n.target_type not in known or n.target_id in allowed[n.target_type]]
+        if len(rows) < batch:
+            break
+    return shown[:limit]
 
 
 def unread_count(*, user) -> int:

@@ -182,6 +182,12 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pelita"}}
 
+# The per-viewer page cache of the hot pages (portal/core/pagecache.py; docs/PERFORMANCE.md, "Forums: hot pages").
+# PELITA_PAGE_CACHE=0 switches it off; PELITA_PAGE_CACHE_SECONDS=0 keeps it on but never keeps a page, so every
+# view is a miss (`make bench` measures misses that way).
+PELITA_PAGE_CACHE = os.environ.get("PELITA_PAGE_CACHE", "1") not in ("0", "false", "no", "off")
+PELITA_PAGE_CACHE_SECONDS = int(os.environ.get("PELITA_PAGE_CACHE_SECONDS", "300"))
+
 AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

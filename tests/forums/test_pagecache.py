@@ -472,3 +472,23 @@ def test_the_bell_is_live_on_a_hit(world_pc, django_capture_on_commit_callbacks)
     assert not any("forums_post" in q["sql"] for q in queries.captured_queries)  # still a hit
     last = re.compile(r'data-last-id="(\d*)"')
     assert last.search(before).group(1) != last.search(after).group(1)
+
+
+def test_the_response_says_hit_or_miss_and_a_zero_lifetime_keeps_nothing(world_pc, settings):
+    """`X-Page-Cache` lets a load run count its hit ratio (bench/reliability/load.py); with
+    PELITA_PAGE_CACHE_SECONDS=0 every view is a miss that still pays the lookup and the store (`make bench`'s
+    miss rows)."""
+    ctx = _fresh(world_pc, 96)
+    client = login(ctx["A"])
+    for name in ("thread", "forum"):
+        url = _url(ctx, name)
+        client.get(url)  # a thread's first view moves the marker: not stored
+        states = [client.get(url).headers.get("X-Page-Cache") for _ in range(3)]
+        assert states[1:] == ["hit", "hit"], (name, states)
+        services.thread_set_state(thread=ctx["t"], actor=ctx["M"], pinned=(name == "thread"))
+        assert client.get(url).headers.get("X-Page-Cache") == "miss", name
+    settings.PELITA_PAGE_CACHE_SECONDS = 0
+    url = _url(ctx, "thread")
+    assert [client.get(url).headers.get("X-Page-Cache") for _ in range(3)] == ["miss"] * 3
+    settings.PELITA_PAGE_CACHE = False
+    assert "X-Page-Cache" not in client.get(url).headers

@@ -131,3 +131,62 @@ def test_the_home_costs_the_same_queries_whatever_there_is(demo_full, client, us
     Referral.objects.filter(status=Status.SENT).update(due_at=past)
     after = queries(client, username)
     assert after == before, (username, before, after)
+
+
+def test_visible_first_is_visible_to_for_every_demo_person(demo_full):
+    """The home panel's short way (candidates first, then their targets) gives what the list's rule gives:
+    the same notifications in the same order, for every person of the demo, with notifications about threads
+    and cases they can and cannot see, and a target id that is not an id at all."""
+    from django.contrib.auth import get_user_model
+
+    from forums.models import Thread
+    from portal.notifications.models import Notification
+    from portal.notifications.selectors import visible_first, visible_to
+    from referrals.models import ChildCase
+
+    people = list(get_user_model().objects.filter(is_active=True))
+    threads = list(Thread.objects.order_by("pk")[:6])
+    cases = list(ChildCase.objects.order_by("pk")[:3])
+    for thread in threads:
+        notify(
+            recipients=people,
+            kind="forum.mention",
+            params={"actor": "x", "thread": "T"},
+            url=f"/forums/t/{thread.pk}/",
+        )
+    for case in cases:
+        notify(
+            recipients=people,
+            kind="forum.mention",
+            params={"actor": "x", "thread": "C"},
+            url=f"/cases/{case.code}/",
+        )
+    Notification.objects.filter(pk=Notification.objects.order_by("-pk").values("pk")[:1]).update(
+        target_type="forums.thread", target_id="not-a-number"
+    )
+    checked = 0
+    for person in people:
+        mine = Notification.objects.filter(kind="forum.mention").order_by("-pk")
+        for limit in (1, 3, 6, 20):
+            expected = list(visible_to(user=person).filter(kind="forum.mention").order_by("-pk")[:limit])
+            got = visible_first(user=person, queryset=mine, limit=limit)
+            assert [n.pk for n in got] == [n.pk for n in expected], (person.username, limit)
+            checked += 1
+    assert checked == 4 * len(people)
+    # The table holds both kinds of answer: someone sees some of them and not others.
+    kader = user("kader_jago")
+    shown = visible_first(user=kader, queryset=Notification.objects.filter(kind="forum.mention"), limit=100)
+    assert 0 < len(shown) < len(threads) + len(cases) + 1
+
+
+def test_the_overdue_count_stops_at_its_cap(demo_full, client, monkeypatch):
+    from referrals import home as referral_home
+    from referrals.models import Referral, Status
+
+    Referral.objects.filter(status=Status.SENT).update(due_at=timezone.now() - dt.timedelta(days=30))
+    overdue = Referral.objects.filter(status=Status.SENT, case__village__code__startswith="52.02.01.").count()
+    assert overdue >= 2
+    monkeypatch.setattr(referral_home, "COUNT_CAP", overdue - 1)
+    assert f"({overdue - 1}+)" in section(home(client, "fasilitator_praya"), "home-overdue")
+    monkeypatch.setattr(referral_home, "COUNT_CAP", 999)
+    assert f"({overdue})" in section(home(client, "fasilitator_praya"), "home-overdue")
