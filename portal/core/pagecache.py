@@ -28,7 +28,9 @@ from django.db import transaction
 
 logger = logging.getLogger("pelita.pagecache")
 
-PAGE_TTL = 300  # seconds a page is kept: settings.PELITA_PAGE_CACHE_SECONDS, read at each store (0: never kept)
+PAGE_TTL = (
+    300  # seconds a page is kept: settings.PELITA_PAGE_CACHE_SECONDS, read at each store (0: never kept)
+)
 VERSION_TTL = 60 * 60 * 24
 _SECRET = hashlib.sha256(f"pelita-pagecache:{settings.SECRET_KEY}".encode()).hexdigest()[:20]
 
