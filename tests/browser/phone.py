@@ -12,8 +12,10 @@ def tag(js):
 
 
 def phone(browser, js):
-    """A new browser context sized like a cheap Android phone, JavaScript on or off."""
-    return browser.new_context(viewport=PHONE, java_script_enabled=js)
+    """A new browser context like a cheap Android phone in Lombok: 360 px, Indonesian, WITA; JavaScript on or off."""
+    return browser.new_context(
+        viewport=PHONE, java_script_enabled=js, locale="id-ID", timezone_id="Asia/Makassar"
+    )
 
 
 def login(page, base, username, password=TEST_PASSWORD):
@@ -43,3 +45,32 @@ def open_menu_link(page, name):
     if not menu.evaluate("d => d.open"):
         menu.locator("summary").click()
     menu.get_by_role("link", name=name).first.click()
+
+
+def apart(locator, gap=4):
+    """The elements of the locator (buttons side by side or stacked) neither overlap nor touch."""
+    boxes = [b for b in (e.bounding_box() for e in locator.all()) if b]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            clear = (
+                b["x"] >= a["x"] + a["width"] + gap
+                or a["x"] >= b["x"] + b["width"] + gap
+                or b["y"] >= a["y"] + a["height"] + gap
+                or a["y"] >= b["y"] + b["height"] + gap
+            )
+            assert clear, f"{a} and {b} touch"
+
+
+def headings_differ(page):
+    """No two sections of the page under the same heading (a reader cannot tell them apart)."""
+    texts = [t.strip() for t in page.locator("main h2").all_inner_texts()]
+    assert len(texts) == len(set(texts)), texts
+
+
+def text_fits_its_box(locator):
+    """No element of the locator has text spilling out of its own box (onto its neighbour): cut-off or
+    overlapping text at 360 px."""
+    spilled = locator.evaluate_all(
+        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent.trim())"
+    )
+    assert not spilled, spilled

@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.phone import JS, login, open_menu_link, phone, step
+from tests.browser.phone import JS, apart, headings_differ, login, open_menu_link, phone, step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,7 +64,8 @@ def test_journey2_register_consent_refer_accept_talk_complete(
 
     def refused():
         expect(worker.locator(".field-error .errorlist")).to_contain_text(
-            "NIK tidak sesuai dengan tanggal lahir"
+            f"NIK tidak sesuai dengan tanggal lahir: untuk anak yang lahir {born.day} Mar {born.year}, digit ke-7 "
+            f"sampai ke-12 NIK adalah {born:%d%m%y}."  # the digits, not a format code such as TTBBTT
         )
         expect(worker.locator("#error-summary")).to_be_focused()
         expect(worker.get_by_label("Nama anak")).to_have_value(CHILD)
@@ -91,6 +92,7 @@ def test_journey2_register_consent_refer_accept_talk_complete(
     code = re.search(r"APM-5202-\d{5}", worker.url).group(0)
     expect(worker.locator(".messages")).to_contain_text(f"Anak telah didaftarkan dengan kode {code}")
     expect(worker.locator("main")).to_contain_text(CHILD)
+    apart(worker.locator(".case-next a"))  # the next steps: two buttons, not glued together
     shot(worker, "6-case-registered")
 
     # 2. Consent to share with Dukcapil.
@@ -180,9 +182,12 @@ def test_journey2_register_consent_refer_accept_talk_complete(
     history = worker.locator(".timeline").inner_text()
     for status in ("Terkirim", "Diterima", "Sedang diproses", "Selesai"):
         assert status in history
+    headings_differ(worker)
     shot(worker, "16-referral-completed")
     liaison1.goto(f"{base}/cases/inbox/?tab=all")
     expect(liaison1.locator("[data-live-inbox]")).to_contain_text(code)
+    lines = liaison1.locator("[data-live-inbox]").inner_text().splitlines()
+    assert not [line for line in lines if line.strip().startswith("·")], lines  # no dangling separator
     shot(liaison1, "17-agency-inbox-all")
     for context in contexts:
         context.close()

@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.phone import PHONE, fits, phone, step
+from tests.browser.phone import fits, phone, step
 from tests.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser]
@@ -80,7 +80,7 @@ def test_journey4_story_written_translated_reviewed_published(
     base = asgi_server
 
     # The editor writes the story in Bahasa Indonesia, on a phone.
-    desk = browser.new_context(viewport=PHONE)
+    desk = phone(browser, True)
     page = desk.new_page()
     login(page, base, "editor")
     page.goto(f"{base}/admin/pages/add/cms/storypage/{index.pk}/")
@@ -88,6 +88,7 @@ def test_journey4_story_written_translated_reviewed_published(
     page.fill("#id_summary", "Para ayah yang pulang dari Malaysia belajar mengasuh bersama kader.")
     write_paragraph(page, "Setiap Minggu pagi, para ayah berkumpul di balai dusun.")
     click_action(page, 'button[name="action-submit"]')
+    expect(page.locator(".messages")).to_contain_text("Kelas Ayah di Desa Jago")  # the editor is told
     story = StoryPage.objects.get(title="Kelas Ayah di Desa Jago")
     assert not story.live
     assert story.current_workflow_state is not None
@@ -104,18 +105,20 @@ def test_journey4_story_written_translated_reviewed_published(
     page.get_by_role("tab", name=re.compile("Promo")).click()
     page.fill("#id_slug", "fathers-class-desa-jago")
     click_action(page, 'button[name="action-submit"]')
+    expect(page.locator(".messages")).to_contain_text("Fathers' Class in Desa Jago")
     page.screenshot(path=str(artifacts_dir / "journey4-1-editor-submitted-js.png"), full_page=True)
     desk.close()
     moderator_notices = Notification.objects.filter(kind="story.review", recipient__username="moderator")
     assert moderator_notices.count() == 2
 
     # The moderator approves both.
-    context = browser.new_context(viewport=PHONE)
+    context = phone(browser, True)
     reviewer = context.new_page()
     login(reviewer, base, "moderator")
     for pk in (story.pk, english.pk):
         reviewer.goto(f"{base}/admin/pages/{pk}/edit/")
         click_action(reviewer, 'button[data-workflow-action-name="approve"]')
+        expect(reviewer.locator(".messages")).to_be_visible()
     reviewer.screenshot(path=str(artifacts_dir / "journey4-2-moderator-approved-js.png"), full_page=True)
     context.close()
     story.refresh_from_db()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.phone import JS, login, phone, step
+from tests.browser.phone import JS, login, phone, step, text_fits_its_box
 from tests.dashboard.conftest import world  # noqa: F401 (the hand-computed data)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,6 +42,11 @@ def test_coordinator_reads_the_dashboard_drills_down_and_downloads(
     assert "Anak terdaftar" in figures and "5" in figures
     assert page.locator("svg[role=img] title").count() >= 4  # the charts are drawn by the server
     expect(page.locator("table.breakdown")).to_contain_text("Kab. Lombok Tengah")
+    text_fits_its_box(page.locator("table.breakdown thead a.sort"))  # the headers wrap, none over the next
+    text_fits_its_box(page.locator(".table-wrap:has(table.breakdown)"))  # all four columns seen, overdue too
+    caption = page.locator(".table-wrap caption:not(.visually-hidden)")
+    for box in (caption.nth(i).bounding_box() for i in range(caption.count())):
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360, box  # a wide table's caption is read whole
     shot("2-dashboard-province")
 
     # Drill down: the kabupaten row of the breakdown.
@@ -49,6 +54,7 @@ def test_coordinator_reads_the_dashboard_drills_down_and_downloads(
     page.wait_for_url("**/dashboard/?area=52.02*")
     expect(page.locator("h1")).to_contain_text("Kab. Lombok Tengah")
     expect(page.locator("table.breakdown")).to_contain_text("Kec. Praya")
+    text_fits_its_box(page.locator(".table-wrap:has(table.breakdown)"))
     shot("3-dashboard-kabupaten")
 
     # Filter to November: the referrals sent that month in Lombok Tengah (r1 r2 r3 r4 r5).
