@@ -87,6 +87,7 @@ def test_journey4_story_written_translated_reviewed_published(
     page.fill("#id_title", "Kelas Ayah di Desa Jago")
     page.fill("#id_summary", "Para ayah yang pulang dari Malaysia belajar mengasuh bersama kader.")
     write_paragraph(page, "Setiap Minggu pagi, para ayah berkumpul di balai dusun.")
+    page.screenshot(path=str(artifacts_dir / "journey4-0-editor-form-js.png"), full_page=True)
     click_action(page, 'button[name="action-submit"]')
     expect(page.locator(".messages")).to_contain_text("Kelas Ayah di Desa Jago")  # the editor is told
     story = StoryPage.objects.get(title="Kelas Ayah di Desa Jago")
@@ -153,6 +154,7 @@ def test_journey4_story_written_translated_reviewed_published(
         reader.goto(f"{base}{index.url}")
         expect(reader.locator("h1")).to_have_text(index.title)
         expect(reader.locator(".cms-cards")).to_contain_text("Kelas Ayah di Desa Jago")
+        expect(reader.locator(".cms-cards h2").first).to_be_visible()  # headings in order: h1, then the cards
         shot("5-story-index")
         reader.get_by_label("Cari cerita").fill("ayah")
         reader.get_by_role("button", name="Tampilkan").click()

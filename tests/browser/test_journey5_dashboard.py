@@ -47,6 +47,8 @@ def test_coordinator_reads_the_dashboard_drills_down_and_downloads(
     caption = page.locator(".table-wrap caption:not(.visually-hidden)")
     for box in (caption.nth(i).bounding_box() for i in range(caption.count())):
         assert box["x"] >= 0 and box["x"] + box["width"] <= 360, box  # a wide table's caption is read whole
+    regions = page.locator("[role=region]").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    assert len(regions) == len(set(regions)), regions  # each scrolling table named for what it holds
     shot("2-dashboard-province")
 
     # Drill down: the kabupaten row of the breakdown.
