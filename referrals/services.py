@@ -9,7 +9,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -129,7 +129,15 @@ def validate_nik(nik: str, *, birth_date: dt.date | None = None, sex: str = "") 
         month,
         year2,
     ):
-        raise ValidationError(_("The NIK does not match the date of birth (digits 7 to 12 are DDMMYY)."))
+        # Say which digits this child's NIK has there, rather than a format code ("DDMMYY") cadres do not use.
+        expected = f"{birth_date.day + (40 if sex == 'F' else 0):02d}{birth_date.month:02d}{birth_date.year % 100:02d}"
+        raise ValidationError(
+            _(
+                "The NIK does not match the date of birth: for a child born on %(date)s, digits 7 to 12 of the NIK "
+                "are %(digits)s."
+            )
+            % {"date": formats.date_format(birth_date, "j M Y"), "digits": expected}
+        )
     if sex and (sex == "F") != female:
         raise ValidationError(
             _("The NIK does not match the sex (for girls, 40 is added to the day of birth).")

@@ -60,16 +60,24 @@ class CleanInputMixin:
         apply_input_rules(self.fields)
 
 
-class PelitaForm(CleanInputMixin, forms.Form):
+class NoColonMixin:
+    """Labels without Django's trailing colon: "Nama anak", as the legends of the choices next to them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class PelitaForm(NoColonMixin, CleanInputMixin, forms.Form):
     """A page form that does not create anything (a filter, an edit, a choice)."""
 
 
-class OnceForm(CleanInputMixin, OnceTokenMixin, forms.Form):
+class OnceForm(NoColonMixin, CleanInputMixin, OnceTokenMixin, forms.Form):
     """A page form that creates something: also carries the one-time token, so a repeated submit (a double
     tap on a slow connection) returns the first result. Templates render `{{ form.once_token }}`."""
 
 
-class PelitaModelForm(CleanInputMixin, forms.ModelForm):
+class PelitaModelForm(NoColonMixin, CleanInputMixin, forms.ModelForm):
     pass
 
 

@@ -95,6 +95,7 @@ def _targets():
         targets.append(("fasilitator_jago", f"/forums/action-items/{item.pk}/"))
     with contextlib.suppress(NoReverseMatch):
         targets.append(("koordinator_ntb", reverse("dashboard:index")))
+    targets += _journey_targets()
     with contextlib.suppress(NoReverseMatch):
         targets += [
             ("koordinator_ntb", reverse("commitments:area", args=["52.02"])),
@@ -104,6 +105,51 @@ def _targets():
             (None, reverse("commitments:area", args=["52"])),
             (None, reverse("commitments:card", args=["52.02.01.2013"])),
         ]
+    return targets
+
+
+def _journey_targets():
+    """The pages of PRODUCT.md's five journeys (tests/browser/test_journey*.py) that the list above lacks."""
+    from cms.models import StoryIndexPage, StoryPage
+    from forums.models import Thread
+    from referrals.models import ChildCase, Referral
+
+    targets = []
+    dusun_thread = (
+        Thread.objects.filter(forum__area__parent__code="52.02.01.2013", escalated_to__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    if dusun_thread is not None:  # journey 1: the escalation form
+        targets.append(("fasilitator_jago", f"/forums/t/{dusun_thread.pk}/escalate/"))
+    case = ChildCase.objects.filter(team__user__username="pendamping_jago").order_by("pk").first()
+    targets.append(("pendamping_jago", "/cases/new/"))  # journey 2
+    if case is not None:
+        targets += [
+            ("pendamping_jago", f"/cases/{case.code}/consents/new/"),
+            ("pendamping_jago", f"/cases/{case.code}/referrals/new/?service=akta-kelahiran"),
+        ]
+    targets.append(("dukcapil_loteng_1", "/cases/inbox/?tab=all"))
+    raised = Referral.objects.filter(
+        overdue_raised_at__isnull=False, area__code__startswith="52.02.01"
+    ).first()
+    targets += [
+        ("fasilitator_praya", "/notifications/"),
+        ("fasilitator_praya", "/forums/f/52.02.01/"),
+    ]  # journey 3
+    if raised is not None:
+        targets.append(("fasilitator_praya", f"/cases/{raised.case.code}/"))
+    index = StoryIndexPage.objects.live().filter(locale__language_code="id").first()  # journey 4: the reader
+    if index is not None:
+        targets += [(None, index.url), (None, f"{index.url}?q=ayah")]
+    english = StoryPage.objects.live().filter(locale__language_code="en").order_by("pk").first()
+    if english is not None:
+        targets.append((None, english.url))
+    targets += [  # journey 5
+        ("koordinator_ntb", "/dashboard/?area=52.02"),
+        ("koordinator_ntb", "/dashboard/?area=52.02&date_from=2026-11-01&date_to=2026-11-30"),
+        (None, "/dashboard/public/?area=52"),
+    ]
     return targets
 
 

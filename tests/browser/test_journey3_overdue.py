@@ -1,6 +1,8 @@
-"""Journey 3 in Chromium, on a phone: a PKH referral to Dinas Sosial passes its response deadline; sweep_overdue
-raises it; the Kec. Praya facilitator is notified and finds the case, by its code only, in the Kecamatan Praya
-forum's "needs attention" list; the case page shows them the code, desa, needs and statuses, not the child."""
+"""Journey 3 in Chromium at 360 px, with and without JavaScript: a PKH referral to Dinas Sosial passes its
+response deadline; sweep_overdue raises it; the Kec. Praya facilitator is notified and finds the case, by its code
+only, in the Kecamatan Praya forum's "needs attention" list; the case page shows them the code, desa, needs and
+statuses, not the child. Each step checks what the person sees, that nothing scrolls sideways, and keeps a
+screenshot (test-artifacts/journey3-*-{js,nojs}.png)."""
 
 import datetime as dt
 from io import StringIO
@@ -9,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.factories import TEST_PASSWORD
+from tests.browser.phone import JS, login, open_menu_link, phone, step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,8 +50,10 @@ def _overdue_pkh_referral(demo):
     return case
 
 
-def test_journey3_sweep_raises_to_the_kecamatan_forum(asgi_server, demo, page, artifacts_dir, monkeypatch):
-    from forums.selectors import forum_needs_attention  # noqa: F401  (the forums page reads the same selector)
+@pytest.mark.parametrize(**JS)
+def test_journey3_sweep_raises_to_the_kecamatan_forum(
+    asgi_server, demo, browser, artifacts_dir, monkeypatch, js
+):
     from portal.areas.models import Area
     from referrals.selectors import needs_attention_for_area
 
@@ -63,32 +67,39 @@ def test_journey3_sweep_raises_to_the_kecamatan_forum(asgi_server, demo, page, a
     assert [(i["code"], i["agency"]) for i in items] == [(case.code, "Dinas Sosial Kab. Lombok Tengah")]
     assert items[0]["days_overdue"] >= 5
 
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Nama pengguna").fill("fasilitator_praya")
-    page.get_by_label("Kata sandi").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(f"{base}/home/")
+    context = phone(browser, js)
+    page = context.new_page()
 
-    # The notification names the case by its code, once.
-    page.goto(f"{base}/notifications/")
+    def shot(name):
+        step(page, artifacts_dir, "journey3", name, js)
+
+    login(page, base, "fasilitator_praya")
+    shot("1-home")
+
+    # The notification names the case by its code, once; the bell leads to it.
+    page.locator("#notif-bell").click()
+    page.wait_for_url(f"{base}/notifications/")
     notes = page.locator("main")
     expect(notes).to_contain_text(f"Rujukan {case.code}")
     assert notes.inner_text().count(case.code) == 1
     assert CHILD not in notes.inner_text()
+    shot("2-notifications")
 
     # The Kecamatan Praya forum's needs-attention list.
-    page.goto(f"{base}/forums/f/52.02.01/")
+    open_menu_link(page, "Forum saya")
+    page.get_by_role("link", name="Forum Kec. Praya").click()
+    page.wait_for_url(f"{base}/forums/f/52.02.01/")
     attention = page.locator("section.attention")
     expect(attention).to_contain_text(case.code)
     expect(attention).to_contain_text("Dinas Sosial Kab. Lombok Tengah")
     assert CHILD not in page.content()
+    shot("3-needs-attention")
     attention.get_by_role("link", name=case.code).click()
     page.wait_for_url(f"{base}/cases/{case.code}/")
     main = page.locator("main")
     expect(main).to_contain_text(f"Kasus {case.code}")
     expect(main).to_contain_text("Terkirim")
+    expect(main).to_contain_text("Desa Jago")
     assert CHILD not in page.content() and "Amaq Juhri" not in page.content()
-    page.screenshot(path=str(artifacts_dir / "journey3-case-for-facilitator.png"), full_page=True)
-    page.go_back()
-    page.screenshot(path=str(artifacts_dir / "journey3-needs-attention.png"), full_page=True)
+    shot("4-case-for-facilitator")
+    context.close()

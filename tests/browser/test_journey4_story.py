@@ -1,12 +1,18 @@
-"""Journey 4 in Chromium: a communications officer writes a story in Bahasa Indonesia in the Wagtail admin,
-adds the English translation, sends both to review; the moderator approves; the story is public and its
-English switch leads to the English page."""
+"""Journey 4 in Chromium at 360 px: a communications officer writes a story in Bahasa Indonesia in the Wagtail
+admin, adds the English translation, sends both to review; the moderator approves; the story is public and its
+English switch leads to the English page.
+
+Wagtail's admin needs JavaScript (its rich text editor, its menus), so the editor's and the moderator's steps run
+with JavaScript, on a 360 px phone. The reader's steps (the published story in both languages, the story index
+and its search) run with and without JavaScript. Each reader step checks what the person sees, that nothing
+scrolls sideways, and keeps a screenshot (test-artifacts/journey4-*-{js,nojs}.png)."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.phone import fits, phone, step
 from tests.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser]
@@ -58,7 +64,7 @@ def click_action(page, selector):
 
 
 def test_journey4_story_written_translated_reviewed_published(
-    page, browser, asgi_server, demo, settings, tmp_path, artifacts_dir, monkeypatch
+    browser, asgi_server, demo, settings, tmp_path, artifacts_dir, monkeypatch
 ):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from cms.demo import seed
@@ -73,13 +79,17 @@ def test_journey4_story_written_translated_reviewed_published(
     index = cms["cms"]["story_index"]
     base = asgi_server
 
-    # The editor writes the story in Bahasa Indonesia.
+    # The editor writes the story in Bahasa Indonesia, on a phone.
+    desk = phone(browser, True)
+    page = desk.new_page()
     login(page, base, "editor")
     page.goto(f"{base}/admin/pages/add/cms/storypage/{index.pk}/")
     page.fill("#id_title", "Kelas Ayah di Desa Jago")
     page.fill("#id_summary", "Para ayah yang pulang dari Malaysia belajar mengasuh bersama kader.")
     write_paragraph(page, "Setiap Minggu pagi, para ayah berkumpul di balai dusun.")
+    page.screenshot(path=str(artifacts_dir / "journey4-0-editor-form-js.png"), full_page=True)
     click_action(page, 'button[name="action-submit"]')
+    expect(page.locator(".messages")).to_contain_text("Kelas Ayah di Desa Jago")  # the editor is told
     story = StoryPage.objects.get(title="Kelas Ayah di Desa Jago")
     assert not story.live
     assert story.current_workflow_state is not None
@@ -96,32 +106,63 @@ def test_journey4_story_written_translated_reviewed_published(
     page.get_by_role("tab", name=re.compile("Promo")).click()
     page.fill("#id_slug", "fathers-class-desa-jago")
     click_action(page, 'button[name="action-submit"]')
-    page.screenshot(path=str(artifacts_dir / "journey4_editor.png"))
+    expect(page.locator(".messages")).to_contain_text("Fathers' Class in Desa Jago")
+    page.screenshot(path=str(artifacts_dir / "journey4-1-editor-submitted-js.png"), full_page=True)
+    desk.close()
     moderator_notices = Notification.objects.filter(kind="story.review", recipient__username="moderator")
     assert moderator_notices.count() == 2
 
     # The moderator approves both.
-    context = browser.new_context()
+    context = phone(browser, True)
     reviewer = context.new_page()
     login(reviewer, base, "moderator")
     for pk in (story.pk, english.pk):
         reviewer.goto(f"{base}/admin/pages/{pk}/edit/")
         click_action(reviewer, 'button[data-workflow-action-name="approve"]')
+        expect(reviewer.locator(".messages")).to_be_visible()
+    reviewer.screenshot(path=str(artifacts_dir / "journey4-2-moderator-approved-js.png"), full_page=True)
     context.close()
     story.refresh_from_db()
     english.refresh_from_db()
     assert story.live and english.live
     assert Notification.objects.filter(kind="story.approved", recipient__username="editor").count() == 2
 
-    # Anyone reads it, on a phone, and switches to English.
-    visitor = browser.new_context(viewport={"width": 390, "height": 844})
-    reader = visitor.new_page()
-    reader.goto(f"{base}{story.url}")
-    expect(reader.locator("h1")).to_have_text("Kelas Ayah di Desa Jago")
-    reader.get_by_role("link", name="English").click()
-    reader.wait_for_url(f"{base}/en/stories/fathers-class-desa-jago/")
-    expect(reader.locator("h1")).to_have_text("Fathers' Class in Desa Jago")
-    expect(reader.locator("html")).to_have_attribute("lang", "en")
-    assert any(c["name"] == "pelita_language" and c["value"] == "en" for c in visitor.cookies())
-    reader.screenshot(path=str(artifacts_dir / "journey4_story_en.png"), full_page=True)
-    visitor.close()
+    # Anyone reads it, on a phone, with or without JavaScript: the story, its English switch, the index, search.
+    for js in (True, False):
+        visitor = phone(browser, js)
+        reader = visitor.new_page()
+
+        def shot(name, reader=reader, js=js):
+            step(reader, artifacts_dir, "journey4", name, js)
+
+        reader.goto(f"{base}{story.url}")
+        expect(reader.locator("h1")).to_have_text("Kelas Ayah di Desa Jago")
+        expect(reader.locator("main")).to_contain_text("Setiap Minggu pagi, para ayah berkumpul")
+        expect(reader.locator("html")).to_have_attribute("lang", "id")
+        shot("3-story-id")
+        reader.get_by_role("link", name="English").click()
+        reader.wait_for_url(f"{base}/en/stories/fathers-class-desa-jago/")
+        expect(reader.locator("h1")).to_have_text("Fathers' Class in Desa Jago")
+        expect(reader.locator("main")).to_contain_text("Every Sunday morning the fathers meet")
+        expect(reader.locator("html")).to_have_attribute("lang", "en")
+        assert any(c["name"] == "pelita_language" and c["value"] == "en" for c in visitor.cookies())
+        shot("4-story-en")
+
+        # Back in Bahasa Indonesia: the story index lists it, and its search finds it.
+        reader.get_by_role("link", name="Bahasa Indonesia").click()
+        reader.wait_for_url(f"{base}{story.url}")
+        reader.goto(f"{base}{index.url}")
+        expect(reader.locator("h1")).to_have_text(index.title)
+        expect(reader.locator(".cms-cards")).to_contain_text("Kelas Ayah di Desa Jago")
+        expect(reader.locator(".cms-cards h2").first).to_be_visible()  # headings in order: h1, then the cards
+        shot("5-story-index")
+        reader.get_by_label("Cari cerita").fill("ayah")
+        reader.get_by_role("button", name="Tampilkan").click()
+        reader.wait_for_url("**q=ayah**")
+        expect(reader.locator(".cms-cards")).to_contain_text("Kelas Ayah di Desa Jago")
+        shot("6-story-search")
+        reader.get_by_label("Cari cerita").fill("tidakadakatasepertiini")
+        reader.get_by_role("button", name="Tampilkan").click()
+        expect(reader.locator("main [role=status]")).to_contain_text("Tidak ada cerita")
+        fits(reader)
+        visitor.close()

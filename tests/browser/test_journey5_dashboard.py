@@ -1,53 +1,72 @@
-"""Journey 5 in Chromium: the provincial coordinator opens the dashboard from the home page, sees the
-figures, charts and the breakdown per kabupaten, drills down to Kab. Lombok Tengah, filters, and downloads
-the figures as CSV. On a 390 px wide phone screen."""
+"""Journey 5 in Chromium at 360 px, with and without JavaScript: the provincial coordinator opens the dashboard from
+the home page, sees the figures, charts and the breakdown per kabupaten, drills down to Kab. Lombok Tengah, filters,
+and downloads the figures as CSV; the public dashboard hides small counts. Each step checks what the person sees,
+that nothing scrolls sideways, and keeps a screenshot (test-artifacts/journey5-*-{js,nojs}.png)."""
 
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
+from tests.browser.phone import JS, login, phone, step, text_fits_its_box
 from tests.dashboard.conftest import world  # noqa: F401 (the hand-computed data)
-from tests.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.parametrize(**JS)
 def test_coordinator_reads_the_dashboard_drills_down_and_downloads(
     asgi_server,
     world,  # noqa: F811
-    page,
+    browser,
     artifacts_dir,
     monkeypatch,
+    js,
 ):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from portal.audit.models import AuditEntry
 
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{asgi_server}/accounts/login/")
-    page.get_by_label("Nama pengguna").fill("koordinator_ntb")
-    page.get_by_label("Kata sandi").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(f"{asgi_server}/home/")
+    base = asgi_server
+    context = phone(browser, js)
+    page = context.new_page()
+
+    def shot(name):
+        step(page, artifacts_dir, "journey5", name, js)
+
+    login(page, base, "koordinator_ntb")
+    shot("1-home")
     page.locator("main a[href='/dashboard/']").click()
-    page.wait_for_url(f"{asgi_server}/dashboard/")
-    assert "Nusa Tenggara Barat" in page.locator("h1").inner_text()
+    page.wait_for_url(f"{base}/dashboard/")
+    expect(page.locator("h1")).to_contain_text("Nusa Tenggara Barat")
     figures = page.locator(".figures").first.inner_text()
     assert "Anak terdaftar" in figures and "5" in figures
-    assert page.locator("svg[role=img] title").count() >= 4
+    assert page.locator("svg[role=img] title").count() >= 4  # the charts are drawn by the server
+    expect(page.locator("table.breakdown")).to_contain_text("Kab. Lombok Tengah")
+    text_fits_its_box(page.locator("table.breakdown thead a.sort"))  # the headers wrap, none over the next
+    text_fits_its_box(page.locator(".table-wrap:has(table.breakdown)"))  # all four columns seen, overdue too
+    caption = page.locator(".table-wrap caption:not(.visually-hidden)")
+    for box in (caption.nth(i).bounding_box() for i in range(caption.count())):
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360, box  # a wide table's caption is read whole
+    regions = page.locator("[role=region]").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    assert len(regions) == len(set(regions)), regions  # each scrolling table named for what it holds
+    shot("2-dashboard-province")
 
     # Drill down: the kabupaten row of the breakdown.
     page.locator("table.breakdown").get_by_role("link", name="Kab. Lombok Tengah").click()
     page.wait_for_url("**/dashboard/?area=52.02*")
-    assert "Kab. Lombok Tengah" in page.locator("h1").inner_text()
-    assert "Kec. Praya" in page.locator("table.breakdown").inner_text()
+    expect(page.locator("h1")).to_contain_text("Kab. Lombok Tengah")
+    expect(page.locator("table.breakdown")).to_contain_text("Kec. Praya")
+    text_fits_its_box(page.locator(".table-wrap:has(table.breakdown)"))
+    shot("3-dashboard-kabupaten")
 
     # Filter to November: the referrals sent that month in Lombok Tengah (r1 r2 r3 r4 r5).
     page.get_by_label("Dari").fill("2026-11-01")
     page.get_by_label("Sampai").fill("2026-11-30")
     page.get_by_role("button", name="Tampilkan").click()
     page.wait_for_url("**date_from=2026-11-01*")
-    assert page.get_by_label("Dari").input_value() == "2026-11-01"
+    expect(page.get_by_label("Dari")).to_have_value("2026-11-01")
     assert "5" in page.locator(".figures").first.inner_text()
+    shot("4-dashboard-filtered")
 
     with page.expect_download() as info:
         page.get_by_role("link", name="Angka sebagai CSV").click()
@@ -56,8 +75,7 @@ def test_coordinator_reads_the_dashboard_drills_down_and_downloads(
     assert "Anak terdaftar" in text and "Secret" not in text
     assert AuditEntry.objects.filter(action="dashboard.export", actor_name="koordinator_ntb").exists()
 
-    page.goto(f"{asgi_server}/dashboard/?area=52")
-    page.screenshot(path=str(artifacts_dir / "journey5-dashboard.png"), full_page=True)
-    page.goto(f"{asgi_server}/dashboard/public/?area=52")
+    page.goto(f"{base}/dashboard/public/?area=52")
     assert "<5" in page.locator("table.breakdown").inner_text()
-    page.screenshot(path=str(artifacts_dir / "journey5-public.png"), full_page=True)
+    shot("5-dashboard-public")
+    context.close()

@@ -225,3 +225,19 @@ def test_team_changes_needs_and_overseer_sees_overdue(sent, client):
     Referral.objects.filter(pk=sent["referral"].pk).update(due_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     html = client.get(f"/cases/{code}/").content.decode()
     assert "Terlambat" in html and "Belum punya KIA" in html and CHILD_NAME not in html
+
+
+def test_form_pages_show_no_hidden_field_labels_and_no_colons(jago, client):
+    """Seen in the journey screenshots at 360 px: the consent form showed the hidden one-time token's label
+    ("Once token:"), and labels ended in Django's colon beside legends without one."""
+    import re
+
+    client.force_login(jago["worker"])
+    code = jago["case"].code
+    for url in (f"/cases/{code}/consents/new/", "/cases/new/", f"/cases/{code}/referrals/new/?service=kip"):
+        html = client.get(url).content.decode()
+        assert "Once token" not in html and "once_token_" not in html, url
+        assert html.count('name="once_token"') <= 1, url
+        assert not re.search(r":</label>", html), (url, re.findall(r"<label[^>]*>[^<]*:</label>", html))
+    html = client.get(f"/cases/{code}/consents/new/").content.decode()
+    assert '<label for="id_given_by">Persetujuan diberikan oleh</label>' in html

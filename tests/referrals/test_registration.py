@@ -284,3 +284,41 @@ def test_an_anonymised_case_cannot_get_an_identity_back(sent):
     assert case_anonymise(case=case, retention_days=1)
     with pytest.raises(Conflict):
         case_correct_identity(actor=sent["worker"], code=case.code, values={"child_name": "Nama Lagi"})
+
+
+@pytest.mark.parametrize(
+    ("nik", "born", "sex", "message"),
+    [
+        # The date digits this child's NIK has, in words a cadre reads: no format code such as DDMMYY.
+        (
+            "5202011403990001",
+            dt.date(2020, 3, 14),
+            "M",
+            "NIK tidak sesuai dengan tanggal lahir: untuk anak yang lahir 14 Mar 2020, "
+            "digit ke-7 sampai ke-12 NIK adalah 140320.",
+        ),
+        (
+            "5202011403990001",
+            dt.date(2020, 3, 14),
+            "F",
+            "digit ke-7 sampai ke-12 NIK adalah 540320.",
+        ),  # girl: +40
+        ("5202011403990001", dt.date(2020, 3, 14), "", "adalah 140320."),
+        ("5202011403200001", dt.date(2020, 3, 14), "M", None),
+        ("5202015403200001", dt.date(2020, 3, 14), "F", None),
+    ],
+)
+def test_nik_date_mismatch_names_the_digits(nik, born, sex, message):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from referrals.services import validate_nik
+
+    with translation.override("id"):
+        if message is None:
+            assert validate_nik(nik, birth_date=born, sex=sex) == nik
+            return
+        with pytest.raises(ValidationError) as refused:
+            validate_nik(nik, birth_date=born, sex=sex)
+        text = refused.value.messages[0]
+    assert message in text and "TTBBTT" not in text
