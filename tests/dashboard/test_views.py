@@ -220,7 +220,9 @@ def test_public_indicators_selector_for_the_home_page(world):
     assert data["children_registered"] == 5
 
 
-def test_dashboard_figures_are_cached_until_data_changes(world, client, token_for):
+def test_dashboard_figures_are_cached_until_data_changes(
+    world, client, token_for, django_capture_on_commit_callbacks
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -235,6 +237,7 @@ def test_dashboard_figures_are_cached_until_data_changes(world, client, token_fo
     assert len(ctx.captured_queries) <= 8  # token, memberships, area, data version: no figure recomputed
     r6 = Referral.objects.get(pk=world["refs"]["r6"].pk)
     r6.status = "withdrawn"
-    r6.save()
+    with django_capture_on_commit_callbacks(execute=True):  # the commit runs the summaries' refresh task
+        r6.save()
     changed = client.get("/api/v1/indicators", {"area": "52"}, **auth).json()
     assert changed["referrals_by_status"]["withdrawn"] == 1 and changed["referrals_by_status"]["sent"] == 1
