@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, Count, DateTimeField, F, Max, Min, Q, Sum, Value, When
+from django.db.models import Case, Count, DateTimeField, Exists, F, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -977,11 +977,7 @@ def children_registered_counts(*, area: Area | None, child_codes: list[str], pub
             return node["children_registered"]
 
         return {"total": shown(area.code if area else ""), "by_code": {c: shown(c) for c in child_codes}}
-    from .summaries import summaries_state
-
-    if summaries_state() is not None:
-        return _children_counts_from_summaries(area=area, child_codes=child_codes)
-    return children_registered_counts_direct(area=area, child_codes=child_codes)
+    return _children_counts_one_query(area=area, child_codes=child_codes)
 
 
 def children_registered_counts_direct(*, area: Area | None, child_codes: list[str]) -> dict:
@@ -1002,21 +998,40 @@ def children_registered_counts_direct(*, area: Area | None, child_codes: list[st
     return {"total": total, "by_code": by_code}
 
 
-def _children_counts_from_summaries(*, area: Area | None, child_codes: list[str]) -> dict:
-    """children_registered_counts() from the summaries' month rows of children registered (each node's row
-    counts its whole subtree): one small query instead of a GROUP BY over every case of the subtree."""
-    from .models import Grain, Kind, Summary
+DIRECT = "#direct"  # marks the rows of the direct branch below (never an area code)
 
+
+def _children_counts_one_query(*, area: Area | None, child_codes: list[str]) -> dict:
+    """children_registered_counts(), exact, in one query: the summaries' month rows of children registered
+    (each node's row counts its whole subtree) once they are built, else the GROUP BY over the cases of the
+    subtree; the two branches of a UNION, each guarded by the summaries' state (PostgreSQL evaluates the guard
+    once and never scans the branch it rules out)."""
+    from .models import Grain, Kind, Summary, SummaryState
+
+    built = Exists(SummaryState.objects.filter(pk=1, built_at__isnull=False))
     own = Q(node=area.code) if area is not None else Q(parent="")
-    rows = (
-        Summary.objects.filter(own | Q(node__in=child_codes), grain=Grain.MONTH, kind=Kind.CASE)
+    summarised = (
+        Summary.objects.filter(built, own | Q(node__in=child_codes), grain=Grain.MONTH, kind=Kind.CASE)
         .order_by()
         .values("node", "parent")
         .annotate(n=Sum("n"))
     )
+    cases = ChildCase.objects.filter(~built).order_by()
+    if area is not None:
+        cases = cases.filter(areas_within_q([area.code], field="area__code"))
+    length = len(child_codes[0]) if child_codes else 0
+    prefix = Substr("area__code", 1, length) if child_codes else Value("")
+    direct = (
+        cases.annotate(node=prefix, parent=Value(DIRECT)).values("node", "parent").annotate(n=Count("pk"))
+    )
     by_code = dict.fromkeys(child_codes, 0)
     total = 0
-    for row in rows:
+    for row in summarised.union(direct, all=True):
+        if row["parent"] == DIRECT:
+            total += row["n"]
+            if row["node"] in by_code and len(row["node"]) == length:
+                by_code[row["node"]] += row["n"]
+            continue
         if row["node"] in by_code:
             by_code[row["node"]] += row["n"]
         if (row["node"] == area.code) if area is not None else (row["parent"] == ""):

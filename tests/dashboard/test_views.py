@@ -274,5 +274,6 @@ def test_the_warm_page_is_a_few_small_queries_whatever_the_data(world, client):
     assert not [q for q in again if q.lstrip().upper().startswith("DECLARE")]
 
 
-# session, user, memberships, the form's services and agencies, the summaries' state, services, case team
-WARM_PAGE_QUERIES = 8
+# session, user, memberships, the services (the form's choices and the labels), the agencies, the summaries'
+# state, the case team
+WARM_PAGE_QUERIES = 7
