@@ -7,6 +7,21 @@ from portal.core.forms import PelitaForm
 from .selectors import Filters
 
 
+class _ListChoiceIterator(forms.models.ModelChoiceIterator):
+    """The choices from the queryset evaluated once, as a list: Django's iterator() would open a server-side
+    cursor on PostgreSQL (DECLARE, FETCH, CLOSE: three round trips for a dozen rows) on every page."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class _ModelChoiceField(forms.ModelChoiceField):
+    iterator = _ListChoiceIterator
+
+
 class IndicatorFilterForm(PelitaForm):
     """The dashboard's filters. Read from the query string; an invalid filter is shown with its message and
     the figures fall back to no filter for that field."""
@@ -18,14 +33,14 @@ class IndicatorFilterForm(PelitaForm):
     date_to = forms.DateField(
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    service = forms.ModelChoiceField(
+    service = _ModelChoiceField(
         label=_("Service"),
         queryset=Service.objects.order_by("position", "slug"),
         required=False,
         to_field_name="slug",
         empty_label=_("All services"),
     )
-    agency = forms.ModelChoiceField(
+    agency = _ModelChoiceField(
         label=_("Agency"), queryset=Agency.objects.none(), required=False, empty_label=_("All agencies")
     )
 

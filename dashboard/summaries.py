@@ -2,14 +2,18 @@
 and month (models.Summary), so that any area's dashboard over any period is a few small aggregates instead of
 scans of the cases and referrals (docs/PERFORMANCE.md, "Dashboard").
 
-How they stay fresh:
+How they stay fresh (readers never pay for it):
 - every write through the models (the services' save()/delete(), needs.set()) marks its WITA day stale in
-  StaleDay, inside the writer's own transaction (the receivers below: one INSERT, no read);
-- summaries_refresh() rebuilds the stale days from the source tables (a day is one indexed range of cases and
-  referrals) and sums their months again from the day rows, under a lock on SummaryState, then bumps its
-  version. The dashboard calls it before it answers (so what it shows is never older than the last committed
-  write; a reader that finds another refresh running answers at once), and `manage.py dashboard_summaries`
-  does the same from cron every few minutes, so that readers rarely pay for it;
+  StaleDay, inside the writer's own transaction (the receivers below: one INSERT, no read), and asks for the
+  refresh task after its commit (once per transaction; tasks.refresh_summaries: the database queue's worker
+  in production, inline in development and the tests);
+- summaries_refresh() rebuilds each stale day from the source tables (a day is one indexed range of cases and
+  referrals), compares it with the day's rows as they are and writes only the difference, which it adds to the
+  month rows (never summed again), under a lock on SummaryState, then bumps its version;
+- a reader answers from the summaries as they are: at most the time the refresh task takes behind the last
+  commit, or the scheduler's sweep (`dashboard_summaries` in PELITA_PERIODIC_COMMANDS, every minute) when a
+  task was lost, cron's (every five minutes) without a scheduler. Never built (a fresh install): the direct
+  queries answer until the first refresh has built them;
 - writes that bypass the models (queryset.update(), bulk_create(): bulk loads, the demo, the bench) are not
   seen: run `manage.py dashboard_summaries --rebuild` after them (the demo seeder does it). The full rebuild
   goes month by month from the source, both grains at once.
@@ -25,7 +29,7 @@ import logging
 from collections import Counter
 
 from django.db import connection, transaction
-from django.db.models import Exists, F, Max, Min
+from django.db.models import F, Max, Min
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.utils import timezone
 
@@ -81,6 +85,25 @@ def mark_days(days) -> None:
     days = {d for d in days if d is not None}
     if days:
         StaleDay.objects.bulk_create([StaleDay(day=d) for d in sorted(days)])
+        refresh_after_commit()
+
+
+def _enqueue_refresh() -> None:
+    from .tasks import refresh_summaries
+
+    try:
+        refresh_summaries.enqueue()
+    except Exception:  # the scheduler's sweep (or cron) refreshes them anyway, a minute later at most
+        logger.warning("Could not enqueue the dashboard summaries' refresh", exc_info=True)
+
+
+def refresh_after_commit() -> None:
+    """Once per transaction, after its commit: the refresh task (the database queue's worker in production; the
+    immediate backend runs it inline, in development and the tests). Nothing when the transaction rolls back."""
+    conn = transaction.get_connection()
+    if any(entry[1] is _enqueue_refresh for entry in conn.run_on_commit):
+        return
+    transaction.on_commit(_enqueue_refresh)
 
 
 def _day_of_stamp(value):
@@ -278,24 +301,113 @@ def _rebuild_months(months, *, state: SummaryState, now) -> None:
     _finish(state, now=now, cutoff=cutoff, analyze=len(months) > 1)
 
 
-DIMS = 'node, parent, kind, service_id, agency_id, status, "key", "text"'
+def _dims(values: tuple) -> tuple:
+    """A row's key (FIELDS order) without its grain and period."""
+    return (values[0], values[1], *values[4:])
+
+
+def _apply_day(day: dt.date, new: Counter) -> Counter:
+    """Make the day rows of `day` the `new` ones, writing only what differs; returns the difference (new - old,
+    per row key without grain and period) for its month rows."""
+    old = {}
+    for pk, *values, n in (
+        Summary.objects.filter(grain=Grain.DAY, period=day).order_by().values_list("pk", *FIELDS, "n")
+    ):
+        old[tuple(values)] = (pk, n)
+    delta: Counter = Counter()
+    gone, changed = [], []
+    for values, (pk, n) in old.items():
+        m = new.get(values, 0)
+        if m != n:
+            delta[_dims(values)] += m - n
+            if m:
+                changed.append(Summary(pk=pk, n=m))
+            else:
+                gone.append(pk)
+    added = Counter()
+    for values, m in new.items():
+        if values not in old and m:
+            added[values] = m
+            delta[_dims(values)] += m
+    for i in range(0, len(gone), BATCH):
+        Summary.objects.filter(pk__in=gone[i : i + BATCH]).delete()
+    if changed:
+        Summary.objects.bulk_update(changed, ["n"], batch_size=1000)
+    if added:
+        _write(added)
+    return delta
+
+
+_MONTH_DELTA_SQL = """
+WITH d AS (
+    SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::int[], %s::int[], %s::varchar[],
+                         %s::int[], %s::text[], %s::int[])
+        AS d(node, parent, kind, service_id, agency_id, status, key, text, delta)
+), up AS (
+    UPDATE {table} s SET n = s.n + d.delta FROM d
+    WHERE s.grain = %s AND s.period = %s AND s.node = d.node AND s.kind = d.kind AND s.parent = d.parent
+      AND s.service_id IS NOT DISTINCT FROM d.service_id AND s.agency_id IS NOT DISTINCT FROM d.agency_id
+      AND s.status = d.status AND s.key = d.key AND s.text = d.text
+    RETURNING s.id, s.n, d.node, d.parent, d.kind, d.service_id, d.agency_id, d.status, d.key, d.text
+), ins AS (
+    INSERT INTO {table} (node, parent, grain, period, kind, service_id, agency_id, status, key, text, n)
+    SELECT d.node, d.parent, %s, %s, d.kind, d.service_id, d.agency_id, d.status, d.key, d.text, d.delta
+    FROM d WHERE NOT EXISTS (
+        SELECT 1 FROM up WHERE up.node = d.node AND up.parent = d.parent AND up.kind = d.kind
+          AND up.service_id IS NOT DISTINCT FROM d.service_id AND up.agency_id IS NOT DISTINCT FROM d.agency_id
+          AND up.status = d.status AND up.key = d.key AND up.text = d.text)
+    RETURNING 1
+)
+SELECT id FROM up WHERE n = 0
+"""
+
+
+def _apply_month(month: dt.date, delta: Counter) -> None:
+    """Add a difference of day rows to the month's rows: the rows it names are updated (or inserted, or deleted
+    at zero); the month stays the sum of its days without being summed again."""
+    delta = Counter({k: v for k, v in delta.items() if v})
+    if not delta:
+        return
+    if connection.vendor == "postgresql":  # one statement: the month's other rows are not read
+        columns = list(zip(*[(*dims, n) for dims, n in delta.items()], strict=True))
+        sql = _MONTH_DELTA_SQL.format(table=Summary._meta.db_table)
+        grain = Grain.MONTH.value
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*(list(c) for c in columns), grain, month, grain, month])
+            zero = [pk for (pk,) in cursor.fetchall()]
+        if zero:
+            Summary.objects.filter(pk__in=zero).delete()
+        return
+    nodes = {dims[0] for dims in delta}
+    rows = Summary.objects.filter(
+        grain=Grain.MONTH, period=month, node__in=nodes, kind__in={dims[2] for dims in delta}
+    ).order_by()
+    existing = {}
+    for pk, *values, n in rows.values_list("pk", *FIELDS, "n"):
+        existing[_dims(values)] = (pk, n)
+    changed, gone, added = [], [], Counter()
+    for dims, d in delta.items():
+        if dims in existing:
+            pk, n = existing[dims]
+            (changed.append(Summary(pk=pk, n=n + d)) if n + d else gone.append(pk))
+        else:
+            added[(dims[0], dims[1], Grain.MONTH, month, *dims[2:])] = d
+    Summary.objects.filter(pk__in=gone).delete()
+    Summary.objects.bulk_update(changed, ["n"], batch_size=1000)
+    _write(added)
 
 
 def _rebuild_days(days, *, state: SummaryState, now) -> None:
-    """Stale days from the source (a day is a few hundred rows), then their months summed from the day rows
-    in the database: the cost one write leaves to the next reader."""
+    """Stale days from the source (a day is a few hundred rows), each compared with its rows as they are: only
+    the rows that differ are written, and their difference is added to the month rows (never summed again)."""
     cutoff = timezone.localtime(now, WITA).date()
     calendar = _working_index()
+    deltas: dict[dt.date, Counter] = {}
     for day in sorted(days):
-        Summary.objects.filter(grain=Grain.DAY, period=day).delete()
-        _write(_source_rows(day, day, calendar=calendar, cutoff=cutoff, months=False))
-    table = Summary._meta.db_table  # constants only in the SQL text; the values are parameters
-    sql = f"INSERT INTO {table} ({DIMS}, grain, period, n) SELECT {DIMS}, %s, %s, SUM(n) FROM {table} "  # noqa: S608
-    sql += f"WHERE grain = %s AND period >= %s AND period < %s GROUP BY {DIMS} ORDER BY node, kind"
-    with connection.cursor() as cursor:
-        for month in sorted({d.replace(day=1) for d in days}):
-            Summary.objects.filter(grain=Grain.MONTH, period=month).delete()
-            cursor.execute(sql, [Grain.MONTH.value, month, Grain.DAY.value, month, next_month(month)])
+        new = _source_rows(day, day, calendar=calendar, cutoff=cutoff, months=False)
+        deltas.setdefault(month_of(day), Counter()).update(_apply_day(day, new))
+    for month, delta in sorted(deltas.items()):
+        _apply_month(month, delta)
     _finish(state, now=now, cutoff=cutoff, analyze=False)
 
 
@@ -353,11 +465,8 @@ def summaries_rebuild(*, now=None) -> int:
     return n
 
 
-def summaries_state(*, now=None) -> SummaryState:
-    """The state of fresh summaries: one query when nothing is stale, the refresh first when something is."""
-    state = SummaryState.objects.annotate(stale=Exists(StaleDay.objects.all())).filter(pk=1).first()
-    if state is None or state.stale or state.built_at is None:
-        # A reader refreshes, unless another one is at it (then it answers from the summaries as they are).
-        summaries_refresh(now=now, wait=state is None or state.built_at is None)
-        state = SummaryState.objects.get(pk=1)
-    return state
+def summaries_state() -> SummaryState | None:
+    """The summaries' state as it is, in one query: a reader never refreshes them (the refresh task does,
+    after the writer's commit, and the scheduler's sweep). None when they were never built."""
+    state = SummaryState.objects.filter(pk=1).first()
+    return state if state is not None and state.built_at is not None else None

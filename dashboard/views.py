@@ -84,8 +84,12 @@ def _area_columns(request, applied: str) -> list[dict]:
     return columns
 
 
-def _labels():
-    services = {s.slug: s.name for s in Service.objects.order_by("position", "slug")}
+def _labels(services=None):
+    """Service and status labels; `services`: the filter form's queryset (read once for both, the page's
+    select and these labels)."""
+    if services is None:
+        services = Service.objects.order_by("position", "slug")
+    services = {s.slug: s.name for s in services}
     statuses = {s.value: str(s.label) for s in STATUSES}
     return services, statuses
 
@@ -109,7 +113,7 @@ def _month(m):
 def index(request):
     areas, area, form, filters = _dashboard(request)
     data = indicators_cached(area=area, filters=filters)
-    services, statuses = _labels()
+    services, statuses = _labels(form.fields["service"].queryset)
     query = request.GET.copy()
     query.pop("area", None)
     filter_query = query.urlencode()

@@ -320,7 +320,8 @@ PELITA_NOTIFY_CHANNELS = {
     "whatsapp": {"BACKEND": "portal.notifications.channels.phone.ConsolePhoneChannel"},
 }
 # Management commands the notifications scheduler (`manage.py notifications_scheduler`) runs, every N seconds.
-PELITA_PERIODIC_COMMANDS = {"sweep_overdue": 3600}
+# dashboard_summaries: the sweep behind the refresh task each write enqueues (a lost task waits a minute at most).
+PELITA_PERIODIC_COMMANDS = {"sweep_overdue": 3600, "dashboard_summaries": 60}
 
 # Pelita
 PELITA_API_TOKEN_TTL_DAYS = 30

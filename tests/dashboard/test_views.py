@@ -236,5 +236,44 @@ def test_dashboard_figures_are_cached_until_data_changes(world, client, token_fo
     r6 = Referral.objects.get(pk=world["refs"]["r6"].pk)
     r6.status = "withdrawn"
     r6.save()
+    # Until the refresh has run, a reader answers from the summaries as they are (and refreshes nothing).
+    assert client.get("/api/v1/indicators", {"area": "52"}, **auth).json() == first
+    # The commit runs the summaries' refresh task (asked for once per transaction: the test's one transaction
+    # asked already, in the fixture), through the tasks backend (immediate in the tests).
+    from dashboard.tasks import refresh_summaries
+
+    refresh_summaries.enqueue()
     changed = client.get("/api/v1/indicators", {"area": "52"}, **auth).json()
     assert changed["referrals_by_status"]["withdrawn"] == 1 and changed["referrals_by_status"]["sent"] == 1
+
+
+def test_the_warm_page_is_a_few_small_queries_whatever_the_data(world, client):
+    """GET /dashboard/ with its figures cached: the same queries with more data, and none of them a server-side
+    cursor (the filter form's choices are one plain SELECT each)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dashboard.summaries import summaries_rebuild
+
+    client.force_login(world["users"]["koordinator_ntb"])
+
+    def warm_queries():
+        assert client.get("/dashboard/").status_code == 200
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/dashboard/").status_code == 200
+        return [q["sql"] for q in ctx.captured_queries]
+
+    first = warm_queries()
+    for case in world["cases"][:3]:
+        case.pk = None
+        case.code = case.code + "W"
+        case.save()
+    summaries_rebuild()
+    again = warm_queries()
+    assert len(again) == len(first) == WARM_PAGE_QUERIES, first
+    assert not [q for q in again if q.lstrip().upper().startswith("DECLARE")]
+
+
+# session, user, memberships, the services (the form's choices and the labels), the agencies, the summaries'
+# state, the case team
+WARM_PAGE_QUERIES = 7
