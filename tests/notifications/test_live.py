@@ -84,19 +84,19 @@ def test_the_action_does_not_wait_for_a_hung_channel_layer(db, settings, caplog)
                 "CONFIG": {"hosts": [f"redis://127.0.0.1:{port}/0"]},
             }
         }
-        settings.PELITA_NOTIFY_PUSH_TIMEOUT = 0.5
+        settings.PELITA_NOTIFY_PUSH_TIMEOUT = 3  # before, the commit waited this long (the layer never answers)
         channel_layers.backends.clear()
         try:
             with caplog.at_level(logging.WARNING, logger="pelita.notifications"):
-                started = time.monotonic()
                 with transaction.atomic():
                     made = notify(recipients=people, kind="story.approved", params=PARAMS)
-                took = time.monotonic() - started  # the commit and its on_commit callbacks included
-                assert live.flush(timeout=15)
+                    started = time.monotonic()
+                took = time.monotonic() - started  # the commit and its on_commit callbacks
+                assert live.flush(timeout=30)
         finally:
             channel_layers.backends.clear()
     assert len(made) == 200 and Notification.objects.count() == 200  # stored whatever the layer does
-    assert took < 0.4, f"the action waited {took:.2f} s for the channel layer"
+    assert took < 1.0, f"the commit waited {took:.2f} s for the channel layer"
     assert "Could not push" in caplog.text
 
 
