@@ -84,7 +84,9 @@ def test_the_action_does_not_wait_for_a_hung_channel_layer(db, settings, caplog)
                 "CONFIG": {"hosts": [f"redis://127.0.0.1:{port}/0"]},
             }
         }
-        settings.PELITA_NOTIFY_PUSH_TIMEOUT = 3  # before, the commit waited this long (the layer never answers)
+        settings.PELITA_NOTIFY_PUSH_TIMEOUT = (
+            3  # before, the commit waited this long (the layer never answers)
+        )
         channel_layers.backends.clear()
         try:
             with caplog.at_level(logging.WARNING, logger="pelita.notifications"):
