@@ -23,7 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 PARTS = [
     ("forums/api.py", "thread_post_create", "the view"),
-    ("forums/selectors.py", "thread_get", "thread_get (the view's read)"),
+    ("forums/selectors.py", "thread_get", "thread_get (the view's read, before)"),
+    ("forums/selectors.py", "thread_reply_get", "thread_reply_get (the view's read, after)"),
     ("forums/services.py", "post_create", "post_create (service, transaction)"),
     ("forums/services.py", "require", "require (permission check)"),
     ("forums/services.py", "_lock_thread", "_lock_thread (SELECT … FOR UPDATE)"),
@@ -52,7 +53,6 @@ def main():
     prepare(args.people)  # sets Django up; idempotent
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from portal.people.models import User
     from portal.people.services import token_issue
@@ -70,7 +70,13 @@ def main():
     url = f"/api/v1/threads/{r.json()['id']}/posts"
     for i in range(10):  # warm up
         client.post(url, {"body": f"@bench_{i % args.people} warm"}, **auth)
-    with CaptureQueriesContext(connection) as queries:
+    queries: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
         client.post(url, {"body": "@bench_1 one"}, **auth)
     walls, profile = [], cProfile.Profile()
     for i in range(args.posts):
@@ -91,9 +97,9 @@ def main():
                 cum += ct
                 calls += nc
         print(f"| {label} | {cum / args.posts * 1000:.2f} | {calls / args.posts:.1f} |")
-    print(f"\n{len(queries.captured_queries)} queries in one request:")
-    for q in queries.captured_queries:
-        print(f"  {q['time']}s  {q['sql'][:160]}")
+    print(f"\n{len(queries)} queries in one request (after the commit included):")
+    for sql in queries:
+        print(f"  {sql[:150]}")
 
 
 if __name__ == "__main__":
