@@ -35,6 +35,7 @@ logger = logging.getLogger("pelita.notifications")
 
 EXIT_FLUSH_SECONDS = 2.0
 MAX_QUEUED = 100_000  # a layer down for long: drop the live push beyond this (the database has everything)
+BATCH = 5_000  # messages handed to the layer at once (a backlog goes out in several, in order)
 CONCURRENCY = 100  # group_sends in flight at once per sender (the layer's pool holds 200 connections)
 
 
@@ -85,8 +86,7 @@ class Sender:
     async def _drain(self) -> None:
         while True:
             with self.lock:
-                batch = list(self.queued)
-                self.queued.clear()
+                batch = [self.queued.popleft() for _ in range(min(BATCH, len(self.queued)))]
                 if not batch:
                     self.draining = False
                     self.lock.notify_all()
@@ -118,7 +118,8 @@ async def _send_batch(batch: list[tuple[str, dict]]) -> None:
     if layer is None:
         return
     try:
-        if await asyncio.wait_for(_publish_pipelined(layer, batch), timeout=push_timeout()):
+        bound = push_timeout() * max(1.0, len(batch) / 1000)
+        if await asyncio.wait_for(_publish_pipelined(layer, batch), timeout=bound):
             return
     except Exception as exc:
         logger.warning(
@@ -141,7 +142,7 @@ async def _send_batch(batch: list[tuple[str, dict]]) -> None:
     try:
         results = await asyncio.wait_for(
             asyncio.gather(*(in_order(g, m) for g, m in by_group.items()), return_exceptions=True),
-            timeout=push_timeout() * max(1.0, len(batch) / 1000),
+            timeout=bound,
         )
     except TimeoutError:
         logger.warning(
