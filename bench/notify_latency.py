@@ -9,6 +9,8 @@ PostgreSQL (DATABASE_URL, default the notifications engineer's `pelita_notif`), 
 - Pelita: N people, each with their own authenticated socket (bearer token) on /ws/notifications/. The action
   is real: `POST /api/v1/threads/{id}/posts` with `@bench_K`, so the forum service stores the post and
   notify() stores the mention and pushes it to `user.<id>` after commit.
+- Fan-out: replies to a thread all N people watch, one at a time: each notifies all N (forum.reply); then
+  notify() to all N called in this process, timed from its commit ("fanout-direct", as `make bench` does).
 - Floor: N sockets on a bare Channels consumer (no database, no auth) served by the same server and layer
   (bench/notify_asgi.py), poked by a bare HTTP handler that does one group_send.
 Each runs with 1 and with 20 requests in flight (each in-flight request targets a different person).
@@ -287,6 +289,103 @@ async def measure(
     }
 
 
+def watch_all(thread_id: int, n: int) -> None:
+    """The N bench people watch the fan-out thread: a reply to it notifies all of them (forum.reply)."""
+    from django.db import connection
+
+    from forums.models import ThreadUser, WatchLevel
+    from portal.people.models import User
+
+    ids = User.objects.filter(username__in=[f"bench_{i}" for i in range(n)]).values_list("pk", flat=True)
+    ThreadUser.objects.bulk_create(
+        [ThreadUser(thread_id=thread_id, user_id=pk, level=WatchLevel.WATCH) for pk in ids],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    connection.close()
+
+
+def notify_all_direct(n: int) -> tuple[float, float]:
+    """One notify() to the N bench people in this process (as a task or command does), timed at its commit:
+    (commit started, commit and its after-commit callbacks done), perf_counter."""
+    from django.db import connection, transaction
+
+    from portal.notifications.services import notify
+    from portal.people.models import User
+
+    people = list(User.objects.filter(username__in=[f"bench_{i}" for i in range(n)]))
+    with transaction.atomic():
+        notify(recipients=people, kind="story.approved", params={"title": "Bench"})
+        t_commit = time.perf_counter()  # leaving the block commits, then runs the on_commit push
+    t_done = time.perf_counter()
+    connection.close()
+    return t_commit, t_done
+
+
+async def measure_fanout(
+    *, port: int, sockets, actions: int, actor: str, thread_id: int, direct: bool = False
+) -> dict:
+    """`actions` notifications to all N people, one at a time. Over HTTP (`direct` False): replies to a thread
+    all N watch, timed from the request (the action's own time included) and from its answer. In process
+    (`direct`): notify() in a transaction of this process, timed from the commit, as `make bench` does."""
+    import httpx
+
+    loop = asyncio.get_running_loop()
+    waiting: list = []
+
+    async def listen(k, ws):
+        with contextlib.suppress(Exception):
+            async for raw in ws:
+                now = time.perf_counter()
+                if json.loads(raw).get("type") == "notification" and waiting and not waiting[k].done():
+                    waiting[k].set_result(now)
+
+    listeners = [asyncio.create_task(listen(k, ws)) for k, ws in enumerate(sockets)]
+    latencies, after_answer, answers, lost, http_errors = [], [], [], 0, 0
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+        for i in range(actions):
+            waiting[:] = [loop.create_future() for _ in sockets]
+            if direct:
+                t0, t_answer = await asyncio.to_thread(notify_all_direct, len(sockets))
+            else:
+                t0 = time.perf_counter()
+                r = await http.post(
+                    f"/api/v1/threads/{thread_id}/posts",
+                    json={"body": f"fan-out {i}"},
+                    headers={"Authorization": f"Bearer {actor}"},
+                )
+                t_answer = time.perf_counter()
+                if r.status_code >= 300:
+                    http_errors += 1
+                    continue
+            answers.append((t_answer - t0) * 1000)
+            done, pending = await asyncio.wait(waiting, timeout=RECEIPT_TIMEOUT)
+            latencies.extend((f.result() - t0) * 1000 for f in done)
+            after_answer.extend((f.result() - t_answer) * 1000 for f in done)
+            lost += len(pending)
+            await asyncio.sleep(0.5)
+    for task in listeners:
+        task.cancel()
+    return {
+        "mode": "fanout-direct" if direct else "fanout",
+        "in_flight": 1,
+        "sent": actions * len(sockets),
+        "received": len(latencies),
+        "lost": lost,
+        "http_errors": http_errors,
+        "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+        "p99_ms": round(percentile(latencies, 99), 1),
+        "max_ms": round(max(latencies), 1) if latencies else None,
+        # direct: the commit with its after-commit callbacks (what the committing request waits for)
+        "http_p50_ms": round(statistics.median(answers), 1) if answers else None,
+        "http_p99_ms": round(percentile(answers, 99), 1),
+        "after_answer_p50_ms": round(statistics.median(after_answer), 1) if after_answer else None,
+        "after_answer_p99_ms": round(percentile(after_answer, 99), 1),
+        "per_second": None,
+        "aborted": False,
+    }
+
+
 async def run_layer(
     *,
     port: int,
@@ -297,6 +396,7 @@ async def run_layer(
     messages_20: int,
     modes: list[str],
     results: list,
+    fanout_actions: int = 10,
 ):
     import httpx
 
@@ -336,6 +436,35 @@ async def run_layer(
             )
             print(f"  {res}", flush=True)
             results.append(res)
+    if "fanout" in modes:
+        async with httpx.AsyncClient(base_url=origin, timeout=30) as http:
+            r = await http.post(
+                f"/api/v1/forums/{JAGO}/threads",
+                json={
+                    "title": f"Fan-out {time.time():.0f}",
+                    "body": "Everybody watches.",
+                    "kind": "discussion",
+                },
+                headers={"Authorization": f"Bearer {actor}"},
+            )
+            r.raise_for_status()
+            fanout_thread = r.json()["id"]
+        await asyncio.to_thread(watch_all, fanout_thread, n)
+        res = await measure_fanout(
+            port=port, sockets=sockets, actions=fanout_actions, actor=actor, thread_id=fanout_thread
+        )
+        print(f"  {res}", flush=True)
+        results.append(res)
+        res = await measure_fanout(
+            port=port,
+            sockets=sockets,
+            actions=fanout_actions,
+            actor=actor,
+            thread_id=fanout_thread,
+            direct=True,
+        )
+        print(f"  {res}", flush=True)
+        results.append(res)
     await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
     if "floor" not in modes:
         return results
@@ -367,7 +496,12 @@ def main():
     parser.add_argument("--messages-20", type=int, default=1000, help="actions with 20 in flight")
     parser.add_argument("--layers", default="pubsub,core")
     parser.add_argument("--layer-timeout", type=float, default=900, help="seconds per layer before giving up")
-    parser.add_argument("--modes", default="pelita,read,floor", help="pelita (forum post), read, floor")
+    parser.add_argument(
+        "--modes",
+        default="pelita,read,fanout,floor",
+        help="pelita (forum post), read, fanout (a reply notifying all N), floor",
+    )
+    parser.add_argument("--fanout-actions", type=int, default=10, help="replies that notify all N people")
     args = parser.parse_args()
 
     env = {
@@ -398,6 +532,7 @@ def main():
                             messages_20=args.messages_20,
                             modes=args.modes.split(","),
                             results=results,
+                            fanout_actions=args.fanout_actions,
                         ),
                         timeout=args.layer_timeout,
                     )

@@ -256,7 +256,7 @@ def thread_posts(request, thread_id: int, params: Query[PageParams]):
 
 @router.post("/threads/{thread_id}/posts", response={201: PostOut})
 def thread_post_create(request, thread_id: int, payload: PostIn):
-    thread = selectors.thread_get(user=request.user, pk=thread_id)
+    thread = selectors.thread_reply_get(user=request.user, pk=thread_id)
     post = services.post_create(
         thread=thread,
         author=request.user,

@@ -122,6 +122,17 @@ def thread_page_get(*, user, pk) -> Thread:
     return thread
 
 
+def thread_reply_get(*, user, pk) -> Thread:
+    """thread_get for posting a reply: the thread and its forum's area only (the reply, its mentions and
+    notifications use nothing else), 3 tables instead of 11. Same refusal as thread_get."""
+    if not _valid_id(pk):
+        raise NotFound(_("This thread does not exist or you cannot see it."))
+    thread = Thread.objects.select_related("forum__area").filter(pk=pk).first()
+    if thread is None or VIEW not in forum_perms(user=user, forum=thread.forum):
+        raise NotFound(_("This thread does not exist or you cannot see it."))
+    return thread
+
+
 def post_get(*, user, pk) -> Post:
     if not _valid_id(pk):
         raise NotFound(_("This post does not exist or you cannot see it."))

@@ -7,6 +7,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
+from . import live
 from .services import user_group
 
 logger = logging.getLogger("pelita.notifications")
@@ -48,6 +49,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_LAYER_UNAVAILABLE)
             return
         self.group = user_group(user.pk)
+        live.consumer_connected()  # the in-memory layer delivers in this loop only
         await self.accept()
         await self.send_json({"type": "unread_count", "unread_count": await self._unread(user)})
         self.recheck_task = asyncio.ensure_future(self._recheck_loop())

@@ -1,17 +1,14 @@
-"""notify() is the only way a notification is made, and this module is the only code that sends on the channel
-layer. Everything here writes; reads are in selectors.py."""
+"""notify() is the only way a notification is made, and this module is the only code that queues messages for
+the channel layer (live.py sends them, off the request's path). Everything here writes; reads are in
+selectors.py."""
 
-import asyncio
 import logging
 import re
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from urllib.parse import urlsplit, urlunsplit
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone, translation
@@ -19,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from portal.core.errors import InvalidInput, NotFound
 
+from . import live
 from .channels import channels
 from .delivery import deliveries_create, enqueue_after_commit
 from .kinds import KINDS
@@ -28,8 +26,6 @@ from .targets import target_of
 
 logger = logging.getLogger("pelita.notifications")
 
-# How long the request that caused a notification may wait for the channel layer before giving up (seconds).
-PUSH_TIMEOUT = getattr(settings, "PELITA_NOTIFY_PUSH_TIMEOUT", 2.0)
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
@@ -174,9 +170,10 @@ def _after_commit(pushes) -> None:
 
 
 def _push_new(pushes) -> None:
-    """After commit: send each stored notification to its recipient's group, with the recipient's new unread
-    count. One query for all the counts. A failing channel layer is logged, never raised: the notification is
-    stored and the person sees it on the next page or reconnect."""
+    """After commit: queue each stored notification for its recipient's group, with the recipient's new unread
+    count (one query for all the counts); the live sender pushes them in the background. A failing channel
+    layer is logged there, never raised: the notification is stored and the person sees it on the next page
+    or reconnect."""
     layer = get_channel_layer()
     if layer is None:
         return
@@ -202,39 +199,10 @@ def _push_new(pushes) -> None:
     _send(layer, messages)
 
 
-def _run_async(fn) -> None:
-    """Run an async function from sync code. The usual case (a sync view, a command, a task) uses
-    async_to_sync; a caller whose thread already runs an event loop (sync code called from async code) cannot,
-    so the send happens on a helper thread instead of failing."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        async_to_sync(fn)()
-        return
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(async_to_sync(fn)).result()
-
-
 def _send(layer, messages: list[tuple[str, dict]]) -> None:
-    async def send_all():
-        results = await asyncio.wait_for(
-            asyncio.gather(
-                *(layer.group_send(group, message) for group, message in messages), return_exceptions=True
-            ),
-            timeout=PUSH_TIMEOUT,
-        )
-        failed = [r for r in results if isinstance(r, BaseException)]
-        if failed:
-            raise failed[0]
-
-    try:
-        _run_async(send_all)
-    except Exception:
-        logger.warning(
-            "Could not push %s message(s) to the channel layer; they are stored and shown on the next page",
-            len(messages),
-            exc_info=True,
-        )
+    """Queue the messages for the live sender (portal.notifications.live) and return at once: the request that
+    caused them never waits for the channel layer. `layer` is kept for the callers; the sender looks it up."""
+    live.send(messages)
 
 
 def push_unread_count(*, user) -> None:

@@ -321,3 +321,37 @@ def test_fulltext_search_uses_the_gin_index_on_postgres(world):
     assert [
         t.title for t in selectors.thread_search(user=world["users"]["kader_jago"], q="akta kelahiran")
     ] == ["Akta kelahiran"]
+
+
+@pytest.mark.parametrize(
+    "before, expected_level",
+    [
+        (None, WatchLevel.WATCH),  # no row yet: made, watching, read up to the reply
+        ((0, WatchLevel.NORMAL), WatchLevel.WATCH),  # opened but not watched: now watching
+        ((1, WatchLevel.WATCH), WatchLevel.WATCH),
+        ((1, WatchLevel.MUTE), WatchLevel.MUTE),  # a muted thread stays muted
+        ((99, WatchLevel.NORMAL), WatchLevel.WATCH),  # a marker ahead (a later purge) never moves back
+    ],
+)
+def test_replying_makes_the_author_watch_and_read_up_to_the_reply(world, before, expected_level):
+    thread = _thread(world)
+    author = world["users"]["fasilitator_jago"]
+    if before is not None:
+        ThreadUser.objects.create(user=author, thread=thread, last_read_number=before[0], level=before[1])
+    # The API's read of the thread for a reply (3 tables) is enough for the whole service.
+    slim = selectors.thread_reply_get(user=author, pk=thread.pk)
+    post = services.post_create(thread=slim, author=author, body="Saya bantu cek ke desa.")
+    row = ThreadUser.objects.get(user=author, thread=thread)
+    assert (row.level, row.last_read_number) == (expected_level, max(post.number, before[0] if before else 0))
+    assert ThreadUser.objects.filter(user=author, thread=thread).count() == 1
+
+
+def test_the_slim_read_for_a_reply_refuses_like_thread_get(world):
+    thread = _thread(world)
+    outsider = world["users"]["kader_sukaraja"]
+    for pk in (thread.pk, 10**9, "x"):
+        with pytest.raises(NotFound) as full:
+            selectors.thread_get(user=outsider, pk=pk)
+        with pytest.raises(NotFound) as slim:
+            selectors.thread_reply_get(user=outsider, pk=pk)
+        assert str(slim.value) == str(full.value)

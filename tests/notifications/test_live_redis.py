@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
+from portal.notifications import live
 from portal.notifications.models import Notification
 from tests.asgi_server import free_port
 
@@ -176,6 +177,7 @@ def test_redis_down_the_action_succeeds_and_the_notification_is_stored(
                     "/api/v1/notifications/read-all", HTTP_AUTHORIZATION=token_for(fasilitator)
                 )
             assert read_all.status_code == 200
+            assert live.flush(timeout=10)  # the pushes go out in the background: wait for their failure
     finally:
         channel_layers.backends.clear()
     stored = Notification.objects.get(recipient=fasilitator, kind="forum.mention")
