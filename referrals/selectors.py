@@ -389,7 +389,7 @@ def referral_access(*, user, referral_id: int, lock: bool = False) -> ReferralAc
     if not user.is_authenticated or not 1 <= int(referral_id) <= MAX_ID:
         raise NotFound()
     qs = Referral.objects.select_related(
-        "case", "case__area", "case__village", "agency", "service", "sent_by", "area"
+        "case", "case__area", "case__village", "agency", "service", "sent_by", "area", "claimed_by"
     )
     if lock:
         qs = qs.select_for_update(of=("self",))

@@ -690,6 +690,10 @@ def referral_transition(
         setattr(referral, spec.note_field, note)
     if spec.outcome_required:
         referral.outcome = outcome
+    if action in ("accept", "start") and "liaison" in access.actors and not referral.claimed_by_id:
+        # The liaison who accepts handles it, unless a colleague claimed it first ("saya tangani", issue 20):
+        # an accepted referral that says "nobody handles it" read as a contradiction in the journeys.
+        referral.claimed_by, referral.claimed_at = actor, now
     referral.save()
     _event(referral, action=action, from_status=before, by=actor, note=outcome or note)
     if referral.status in ENDED_STATUSES:

@@ -87,6 +87,20 @@ def test_inbox_sorts_by_deadline_by_default(sent):
 # --- claims ------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("claimed_first", [None, L2])
+def test_the_liaison_who_accepts_handles_it_unless_a_colleague_claimed_it(sent, claimed_first):
+    """An accepted referral never says "nobody handles it" (the journeys at 360 px read it as a contradiction):
+    accepting claims it for the liaison who accepted, unless a colleague had claimed it."""
+    r = sent["referral"]
+    if claimed_first:
+        triage.referral_claim(actor=_u(sent, claimed_first), referral_id=r.pk)
+    referral_transition(actor=_u(sent, L1), referral_id=r.pk, action="accept")
+    r.refresh_from_db()
+    assert r.status == Status.ACCEPTED
+    assert r.claimed_by == _u(sent, claimed_first or L1)
+    assert r.claimed_at is not None
+
+
 def test_claim_limits_the_agency_notifications_to_the_handler(sent):
     r = sent["referral"]
     l1, l2 = _u(sent, L1), _u(sent, L2)
