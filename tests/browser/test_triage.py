@@ -80,10 +80,20 @@ def test_liaison_triages_claims_and_bulk_accepts(asgi_server, demo, browser, art
     assert CHILD not in inbox.inner_text()
     # Sorted by deadline: the overdue one first.
     assert inbox.inner_text().index(first.case.code) < inbox.inner_text().index(second.case.code)
-    # Filters are GET parameters.
+    # Filters are GET parameters, folded into "Saring" on the phone (a <details>: no JavaScript needed), closed
+    # while no filter is on.
+    fold = one.locator("details.filters-fold")
+    assert fold.get_attribute("open") is None
+    expect(one.get_by_label("Hanya yang terlambat")).to_be_hidden()
+    one.screenshot(path=str(artifacts_dir / f"triage-inbox-folded-{suffix}.png"), full_page=True)
+    fold.locator("summary").click()
     one.get_by_label("Hanya yang terlambat").check()
-    one.locator("form.filters button[type=submit]").click()  # "Filter" (the dashboard's catalogue wins)
+    one.locator("form.filters button[type=submit]").click()
     one.wait_for_url(re.compile(r".*overdue=on"))
+    # A filter is on: "Saring" is open and its summary names it; the page still fits the phone.
+    assert one.locator("details.filters-fold").get_attribute("open") is not None
+    expect(one.locator("details.filters-fold summary")).to_contain_text("Hanya yang terlambat")
+    assert one.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     expect(inbox).to_contain_text(first.case.code)
     expect(inbox).not_to_contain_text(second.case.code)
     one.screenshot(path=str(artifacts_dir / f"triage-inbox-overdue-{suffix}.png"), full_page=True)

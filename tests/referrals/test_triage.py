@@ -70,6 +70,35 @@ def test_inbox_filters_are_get_parameters(sent, client, query, shown):
     assert (sent["referral"].case.code in response.content.decode()) is shown
 
 
+@pytest.mark.parametrize(
+    ("query", "is_open", "summary"),
+    [
+        ("", False, []),
+        ("?tab=all", False, []),
+        ("?sort=deadline", False, []),
+        ("?service=akta-kelahiran", True, ["Akta kelahiran"]),
+        ("?kecamatan=52.02.01&overdue=on", True, ["Praya", "Hanya yang terlambat"]),
+        ("?sort=newest", True, ["Terbaru dulu"]),
+        ("?service=no-such-service", False, []),
+    ],
+)
+def test_inbox_filters_fold_into_saring_open_when_one_is_on(sent, client, query, is_open, summary):
+    """On a phone the filter form is a <details> "Saring" (no JavaScript needed): closed with no filter, open
+    with one, its summary naming the filters in force, and a link to clear them."""
+    import re
+
+    client.force_login(_u(sent, L1))
+    html = client.get("/cases/inbox/" + query).content.decode()
+    fold = re.search(r"<details class=\"filters-fold\"( open)?>\s*<summary>(.*?)</summary>", html, re.S)
+    assert fold, html[:3000]
+    assert bool(fold.group(1)) is is_open
+    assert "Saring" in fold.group(2)
+    for word in summary:
+        assert word in fold.group(2)
+    assert ("Hapus saringan" in html) is is_open
+    assert '<form method="get" class="filters"' in html.split("<details", 1)[1]
+
+
 def test_inbox_sorts_by_deadline_by_default(sent):
     r1 = sent["referral"]
     Referral.objects.filter(pk=r1.pk).update(due_at=timezone.now() + dt.timedelta(days=5))
