@@ -4,6 +4,7 @@ referrals they work on or oversee. Case codes only, never a child's name; a fixe
 from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Concat
 from django.db.models.lookups import StartsWith
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from portal.core.workdays import days_overdue
@@ -12,7 +13,16 @@ from portal.people.models import OVERSEER_ROLES, Membership
 from .models import CaseTeamMember, Referral, Status
 from .selectors import _group_ids, agency_inbox, overdue_q, referral_deadline
 
-SHOWN = 5
+SHOWN = 5  # at most this many items per panel; "Lihat semua" leads to the full list when there are more
+
+
+def _full_list(url_name: str, query: str = "") -> str:
+    """The full list's address by its URL name (the dashboard's overdue list is another product's page: named,
+    never imported); "" when that product is not installed."""
+    try:
+        return reverse(url_name) + query
+    except NoReverseMatch:
+        return ""
 
 
 def waiting_home_panel(*, request):
@@ -37,7 +47,12 @@ def waiting_home_panel(*, request):
         }
         for r in rows[:SHOWN]
     ]
-    return "referrals/panels/home_waiting.html", {"items": items, "count": qs.count()}
+    count = qs.count()
+    return "referrals/panels/home_waiting.html", {
+        "items": items,
+        "count": count,
+        "more_url": _full_list("referrals:inbox", "?tab=new") if count > SHOWN else "",
+    }
 
 
 def overdue_home_panel(*, request):
@@ -77,4 +92,9 @@ def overdue_home_panel(*, request):
         }
         for r in rows[:SHOWN]
     ]
-    return "referrals/panels/home_overdue.html", {"items": items, "count": qs.count()}
+    count = qs.count()
+    # The overseers' full list is the dashboard's (/dashboard/overdue/); a case worker's own cases have none: the
+    # count says how many there are. (One query whatever the count: the home costs the same queries.)
+    oversees_any = Membership.objects.filter(user=user, role__in=OVERSEER_ROLES).exists()
+    more_url = _full_list("dashboard:overdue") if count > SHOWN and oversees_any else ""
+    return "referrals/panels/home_overdue.html", {"items": items, "count": count, "more_url": more_url}
