@@ -93,16 +93,26 @@ def case_create(request):
     form = CaseForm(post, areas=areas, services=service_list)
     flow = registration.flow_for(post)
     duplicates = []
+    nik_warning = nik_confirmed = ""
     if post is not None:
         flow = registration.apply_flow(form, flow)
     if flow.register and not form.errors:
         data = form.cleaned_data
         area = Area.objects.filter(code=data["area"]).first()
-        if "confirm_new" not in post:
+        # A NIK of another kecamatan: a warning the case worker confirms past (for this NIK: a changed NIK is
+        # checked again), then the possible duplicates.
+        nik_warning = services.nik_area_warning(nik=data["nik"], area=area)
+        if nik_warning and data["nik"] in (post.get("confirm_nik"), post.get("nik_confirmed")):
+            nik_confirmed = data["nik"]
+        if nik_warning and not nik_confirmed:
+            flow.show_all = True  # the NIK's field in view, to correct it
+        elif "confirm_new" not in post:
             duplicates = registration.possible_duplicates(
                 actor=request.user, area=area, child_name=data["child_name"], birth_date=data["birth_date"]
             )
-        if not duplicates:
+        if nik_warning and not nik_confirmed:
+            pass
+        elif not duplicates:
             try:
                 case = services.case_register(
                     actor=request.user,
@@ -120,6 +130,7 @@ def case_create(request):
                     abroad_since=data["abroad_since"],
                     needs=[s for s in service_list if s.slug in data["needs"]],
                     notes=data["notes"],
+                    nik_other_area=bool(nik_confirmed),
                     request=request,
                 )
             except InvalidInput as exc:
@@ -145,6 +156,8 @@ def case_create(request):
             "current_slug": registration.STEP_SLUGS[flow.current],
             "summary": error_summary(form),
             "duplicates": duplicates,
+            "nik_warning": nik_warning if not nik_confirmed else "",
+            "nik_confirmed": nik_confirmed,
         },
     )
 

@@ -126,6 +126,76 @@ def test_nik_region_code_must_be_a_real_province(jago, client):
     assert "kode provinsi" in r.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("region", "area", "warned", "where"),
+    [
+        ("520201", "52.02.01.2013.02", False, ""),  # Kec. Praya, a dusun of Desa Jago (Praya)
+        ("520201", "52.02.01.2013", False, ""),  # the desa itself
+        ("520206", "52.02.01.2013.02", True, "Kec. Praya Timur, Kab. Lombok Tengah"),  # another kecamatan of Lombok Tengah, by name
+        ("520199", "52.02.01.2013.02", True, "kecamatan 52.01.99"),  # a kecamatan not loaded: its code
+        ("510101", "52.02.01.2013.02", True, "Kec. Negara, Kab. Jembrana, Bali"),  # another province (Bali)
+    ],
+)
+def test_nik_area_warning_compares_the_first_six_digits_with_the_childs_kecamatan(
+    jago, region, area, warned, where
+):
+    from portal.areas.models import Area
+    from referrals.services import nik_area_warning
+
+    with __import__("django.utils.translation", fromlist=["override"]).override("id"):
+        message = nik_area_warning(nik=nik_for(birth(8), region=region), area=Area.objects.get(code=area))
+    assert bool(message) is warned
+    if warned:
+        assert message.startswith("NIK ini terdaftar di wilayah lain: ") and where in message
+    assert nik_area_warning(nik="", area=Area.objects.get(code=area)) == ""
+
+
+def test_a_nik_of_another_kecamatan_is_a_warning_the_case_worker_confirms_past(jago, client):
+    """Not a refusal: the page says where the NIK is from, keeps everything typed, and registers when the case
+    worker confirms that NIK (a NIK changed after the warning is checked again); the audit entry says so."""
+    client.force_login(jago["worker"])
+    other = nik_for(birth(8), region="520206", seq=34)
+    data = {**step_data(nik=other), "step": "needs"}
+    r = client.post("/cases/new/", {**data, "register": "1"})
+    html = r.content.decode()
+    assert r.status_code == 200 and ChildCase.objects.count() == 1
+    assert 'id="nik-warning"' in html and "NIK ini terdaftar di wilayah lain: " in html
+    assert "Ada masalah" not in html  # a warning, not an error
+    assert 'value="Lalu Hamdi Saputra"' in html and 'value="Inaq Mariam"' in html
+    assert f'name="confirm_nik" value="{other}"' in html
+    # The NIK shown in view to correct it: every step visible.
+    assert 'id="step-child" data-step="child" hidden' not in html
+    # Confirming another NIK than the one warned about does not pass: it is checked again.
+    changed = nik_for(birth(8), region="520206", seq=35)
+    r = client.post("/cases/new/", {**data, "nik": changed, "confirm_nik": other})
+    assert r.status_code == 200 and 'id="nik-warning"' in r.content.decode()
+    r = client.post("/cases/new/", {**data, "confirm_nik": other})
+    assert r.status_code == 302, r.content.decode()[:3000]
+    case = ChildCase.objects.latest("pk")
+    assert case.nik == other
+    entry = AuditEntry.objects.filter(action="case.register", case_code=case.code).get()
+    assert entry.detail.get("nik_other_area") is True and other not in str(entry.detail)
+
+
+def test_a_confirmed_nik_stays_confirmed_through_the_duplicate_warning(jago, client):
+    client.force_login(jago["worker"])
+    b = birth()
+    other = nik_for(b, region="520206", seq=36)
+    data = {
+        **step_data(child_name="lalu  zulkarnain", nik=other),
+        "birth_date_day": str(b.day),
+        "birth_date_month": str(b.month),
+        "birth_date_year": str(b.year),
+        "area": "52.02.01.2013.01",
+        "step": "needs",
+    }
+    html = client.post("/cases/new/", {**data, "confirm_nik": other}).content.decode()
+    assert "Mungkin sudah terdaftar" in html and 'id="nik-warning"' not in html
+    assert f'name="nik_confirmed" value="{other}"' in html
+    r = client.post("/cases/new/", {**data, "nik_confirmed": other, "confirm_new": "1"})
+    assert r.status_code == 302 and ChildCase.objects.count() == 2
+
+
 def test_steps_without_javascript_keep_every_answer(jago, client):
     client.force_login(jago["worker"])
     html = client.get("/cases/new/").content.decode()

@@ -25,7 +25,7 @@ for (const form of document.querySelectorAll("form[data-steps]")) {
     show(button.dataset.go);
   });
   // A link of the error summary to a field in a step not shown: show that step first.
-  for (const link of form.querySelectorAll(".error-summary a[href^='#']")) {
+  for (const link of form.querySelectorAll(".error-summary a[href^='#'], .nik-warning a[href^='#']")) {
     link.addEventListener("click", () => {
       const target = form.querySelector(link.getAttribute("href"));
       const step = target && target.closest("fieldset[data-step]");
