@@ -67,7 +67,13 @@ def flow_for(post) -> Flow:
     shown = step_of(post.get("step"))
     go = post.get("go") or ""
     whole = "step" not in post and not go  # the whole form at once (a client without the step buttons)
-    if whole or "register" in post or "confirm_new" in post or "confirm_nik" in post or (go == "next" and shown == len(STEPS) - 1):
+    if (
+        whole
+        or "register" in post
+        or "confirm_new" in post
+        or "confirm_nik" in post
+        or (go == "next" and shown == len(STEPS) - 1)
+    ):
         return Flow(current=len(STEPS) - 1, register=True, checked=tuple(f for s in STEPS for f in s.fields))
     target = shown + 1 if go == "next" else step_of(go) if go in STEP_SLUGS else shown
     if target > shown:

@@ -131,7 +131,12 @@ def test_nik_region_code_must_be_a_real_province(jago, client):
     [
         ("520201", "52.02.01.2013.02", False, ""),  # Kec. Praya, a dusun of Desa Jago (Praya)
         ("520201", "52.02.01.2013", False, ""),  # the desa itself
-        ("520206", "52.02.01.2013.02", True, "Kec. Praya Timur, Kab. Lombok Tengah"),  # another kecamatan of Lombok Tengah, by name
+        (
+            "520206",
+            "52.02.01.2013.02",
+            True,
+            "Kec. Praya Timur, Kab. Lombok Tengah",
+        ),  # another kecamatan of Lombok Tengah, by name
         ("520199", "52.02.01.2013.02", True, "kecamatan 52.01.99"),  # a kecamatan not loaded: its code
         ("510101", "52.02.01.2013.02", True, "Kec. Negara, Kab. Jembrana, Bali"),  # another province (Bali)
     ],
