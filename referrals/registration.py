@@ -5,9 +5,10 @@ case is opened for the same child.
 Steps work with and without JavaScript. Every step's inputs are always in the page (the steps not shown carry
 the `hidden` attribute, so what was typed travels with each submit and nothing is lost between steps): without
 JavaScript the "Lanjut"/"Kembali" buttons are submits and the server checks the step being left; with
-JavaScript (`static/referrals/registration.js`) the same buttons only switch the fieldset shown. On a wide
-screen the stylesheet shows every step at once. "Daftarkan" checks everything at once (the NIK rule included)
-and, when something is wrong, shows every step with the summary on top.
+JavaScript (`static/referrals/registration.js`) "Lanjut" asks the same check of `views.case_create_check`
+(JSON: the summary and the step's fields rendered by the page's templates) and "Kembali" only switches the
+fieldset shown. On a wide screen the stylesheet shows every step at once. "Daftarkan" checks everything at
+once (the NIK rule included) and, when something is wrong, shows every step with the summary on top.
 
 Possible duplicates: same desa, birth date within `DUPLICATE_DAYS`, and a similar name (normalised: case,
 spaces, punctuation and diacritics; then trigram similarity or the same name words), compared in Python over

@@ -163,6 +163,37 @@ def case_create(request):
 
 
 @login_required
+@require_POST
+def case_create_check(request):
+    """The registration's step check for the page's script: the same form, rules and messages as the page
+    (`registration.flow_for`/`apply_flow` on the posted form with `go=<next step>`), answered as JSON: whether
+    the step may be left, the error summary and the step's fields rendered by the page's own templates (with
+    what was typed). Nothing is saved; the script shows the next step only on `ok`."""
+    from django.http import JsonResponse
+    from django.template.loader import render_to_string
+
+    if not selectors.is_case_worker_anywhere(user=request.user):
+        raise Forbidden(_("Only case workers register children."))
+    areas = list(selectors.case_worker_areas(user=request.user).order_by("code"))
+    form = CaseForm(request.POST, areas=areas, services=list(Service.objects.all()))
+    flow = registration.flow_for(request.POST)
+    flow.register = False  # a check never registers, and never shows every step
+    flow = registration.apply_flow(form, flow)
+    checked = [name for step in registration.STEPS for name in step.fields if name in flow.checked]
+    summary = error_summary(form)
+    return JsonResponse(
+        {
+            "ok": not form.errors,
+            "step": registration.STEP_SLUGS[flow.current],
+            "summary_html": render_to_string("includes/error_summary.html", {"summary": summary}),
+            "fields": {
+                name: render_to_string("referrals/_field.html", {"f": form[name]}) for name in checked
+            },
+        }
+    )
+
+
+@login_required
 def case_detail(request, code):
     access = selectors.case_access(user=request.user, code=code)
     case = access.case

@@ -231,6 +231,81 @@ def test_steps_without_javascript_keep_every_answer(jago, client):
     assert r.status_code == 302 and case.child_name == "Lalu Hamdi Saputra" and case.birth_date == birth(8)
 
 
+def _check(client, data):
+    response = client.post("/cases/new/check/", data)
+    assert response.status_code == 200, response.content[:500]
+    return response.json()
+
+
+@pytest.mark.parametrize(
+    ("step", "go", "over", "ok", "shown", "messages"),
+    [
+        (
+            "child",
+            "caregiver",
+            {"child_name": "", "birth_date_year": ""},
+            False,
+            "child",
+            ["Tulis nama anak."],
+        ),
+        ("child", "caregiver", {"sex": "F"}, False, "child", ["NIK tidak sesuai dengan jenis kelamin"]),
+        ("child", "caregiver", {}, True, "caregiver", []),
+        ("caregiver", "abroad", {"caregiver_name": ""}, False, "caregiver", ["Tulis nama pengasuh"]),
+        ("abroad", "needs", {"destination_country": ""}, False, "abroad", ["Tulis negara"]),
+        ("caregiver", "child", {"child_name": ""}, True, "child", []),  # back: nothing is checked
+        ("child", "abroad", {"caregiver_name": ""}, True, "abroad", []),  # only the step being left
+    ],
+)
+def test_the_step_check_answers_with_the_pages_rules_and_messages(
+    jago, client, step, go, over, ok, shown, messages
+):
+    """POST /cases/new/check/ (the page's script, before showing the next step): the page's own rules, the
+    same summary and fields the page would render, what was typed kept; nothing saved."""
+    client.force_login(jago["worker"])
+    data = {**step_data(**over), "step": step, "go": go}
+    answer = _check(client, data)
+    assert answer["ok"] is ok and answer["step"] == shown
+    for message in messages:
+        assert message in answer["summary_html"]
+    if ok:
+        assert not answer["summary_html"].strip()
+        assert all("errorlist" not in html for html in answer["fields"].values())
+    else:
+        assert 'id="error-summary"' in answer["summary_html"] and "Ada masalah" in answer["summary_html"]
+    checked = {"child": "child_name", "caregiver": "caregiver_name", "abroad": "destination_country"}
+    if go != "child" and step in checked:
+        assert checked[step] in answer["fields"]
+    assert ChildCase.objects.count() == 1
+    # The same summary as the page without JavaScript gives for the same step (one set of rules, no copy).
+    page = client.post("/cases/new/", data).content.decode()
+    if ok:
+        assert 'id="error-summary"' not in page
+    else:
+        start = page.index('<div class="error-summary"')
+        assert answer["summary_html"].strip() == page[start : page.index("</div>", start) + 6].strip()
+
+
+def test_the_step_check_keeps_what_was_typed_in_the_fields_it_renders(jago, client):
+    client.force_login(jago["worker"])
+    answer = _check(client, {**step_data(nik="1234"), "step": "child", "go": "caregiver"})
+    assert not answer["ok"]
+    assert 'value="Lalu Hamdi Saputra"' in answer["fields"]["child_name"]
+    assert 'value="1234"' in answer["fields"]["nik"] and "errorlist" in answer["fields"]["nik"]
+    assert 'data-field="nik"' in answer["fields"]["nik"]
+    assert "selected" in answer["fields"]["area"]
+    assert set(answer["fields"]) == {"child_name", "sex", "birth_date", "nik", "area", "address"}
+
+
+@pytest.mark.parametrize("who", ["kader_jago", "dukcapil_loteng_1", None])
+def test_the_step_check_is_for_case_workers_only(jago, client, who):
+    if who:
+        client.force_login(jago["users"][who])
+    response = client.post("/cases/new/check/", {**step_data(), "step": "child", "go": "caregiver"})
+    assert response.status_code in ((403,) if who else (302,))
+    client.force_login(jago["worker"])
+    assert client.get("/cases/new/check/").status_code == 405
+
+
 def test_names_are_compared_normalised():
     assert normalise_name("  LALU  Zulkarnaén-Test ") == "lalu zulkarnaen test"
     assert name_similarity("Lalu Zulkarnain Test", "lalu zulkarnain") == 1.0
