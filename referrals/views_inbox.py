@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from portal.core.panels import panels_for
 
 from . import selectors, services, triage
 from .forms import (
@@ -299,6 +300,12 @@ def attention(request, pk):
             else ""
         ),
         "is_open": referral.status in (Status.SENT, Status.ACCEPTED, Status.IN_PROGRESS),
+        # What other products add (portal.core.panels, slot "attention"): the forums' "link a thread" form.
+        "panels": panels_for(
+            "attention", request=request, case_code=referral.case.code, area_code=kecamatan.code
+        )
+        if kecamatan
+        else [],
     }
     return render(request, "referrals/attention.html", context)
 

@@ -167,6 +167,34 @@ def test_facilitator_reminds_and_marks_handled(asgi_server, demo, browser, artif
         "href", f"/forums/f/52.02.01/new/?case={first.case.code}"
     )
     page.screenshot(path=str(artifacts_dir / f"triage-attention-page-{suffix}.png"), full_page=True)
+
+    # Link an existing thread of the kecamatan forum: chosen from its open threads, then one typed by number.
+    from forums.models import Thread
+    from forums.services import forum_ensure, thread_create
+
+    forum = forum_ensure(area=demo["areas"]["52.02.01"])
+    facilitator = demo["users"]["fasilitator_praya"]
+    chosen = thread_create(forum=forum, author=facilitator, title="Akta yang belum terbit", body="Daftar.")
+    typed = thread_create(forum=forum, author=facilitator, title="Rapat bulan ini", body="Agenda.")
+    page.reload()
+    threads = page.locator("#attention-threads")
+    expect(threads).to_contain_text("Belum ada topik forum yang ditautkan")
+    threads.get_by_label("Akta yang belum terbit").check()
+    threads.get_by_role("button", name="Tautkan topik ke kasus ini").click()
+    page.wait_for_url(f"{base}/cases/attention/{first.pk}/")
+    expect(page.locator(".messages")).to_contain_text("ditautkan ke kasus")
+    expect(threads.get_by_role("link", name="Akta yang belum terbit")).to_have_attribute(
+        "href", f"/forums/t/{chosen.pk}/"
+    )
+    threads.get_by_label("Atau ketik nomor topiknya").fill(f"#{typed.pk}")
+    threads.get_by_role("button", name="Tautkan topik ke kasus ini").click()
+    expect(threads.get_by_role("link", name="Rapat bulan ini")).to_be_visible()
+    assert set(Thread.objects.filter(case_code=first.case.code).values_list("pk", flat=True)) >= {
+        chosen.pk,
+        typed.pk,
+    }
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(artifacts_dir / f"triage-attention-linked-{suffix}.png"), full_page=True)
     page.get_by_label("Apa yang sudah dilakukan").fill("Sudah ditelepon, dijadwalkan minggu ini")
     page.get_by_role("button", name="Tandai sudah ditangani").click()
     page.wait_for_url(f"{base}/forums/f/52.02.01/")
