@@ -583,7 +583,13 @@ def case_identity(request, code):
     case = _team_access(request, code)
     initial = {name: getattr(case, name) for name in CORRECTABLE}
     form = IdentityForm(request.POST if request.method == "POST" else None, initial=initial)
+    nik_warning = ""
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        # A new NIK of another kecamatan: the same warning as at registration, confirmed for that NIK.
+        if data["nik"] != case.nik and request.POST.get("confirm_nik") != data["nik"]:
+            nik_warning = services.nik_area_warning(nik=data["nik"], area=case.area)
+    if request.method == "POST" and form.is_valid() and not nik_warning:
         data = form.cleaned_data
         try:
             correction = case_correct_identity(
@@ -607,5 +613,5 @@ def case_identity(request, code):
     return render(
         request,
         "referrals/case_identity.html",
-        {"case": case, "form": form, "summary": error_summary(form)},
+        {"case": case, "form": form, "summary": error_summary(form), "nik_warning": nik_warning},
     )

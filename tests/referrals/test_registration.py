@@ -350,6 +350,37 @@ def test_a_duplicate_outside_the_persons_team_is_never_revealed(jago, client):
     assert r.status_code == 302 and jago["case"].code.encode() not in client.get(r["Location"]).content
 
 
+def test_a_corrected_nik_of_another_kecamatan_is_warned_about_then_saved_when_confirmed(sent, client):
+    case, worker = sent["case"], sent["worker"]
+    client.force_login(worker)
+    b = case.birth_date
+    form = {
+        "child_name": case.child_name,
+        "sex": case.sex,
+        "birth_date_day": str(b.day),
+        "birth_date_month": str(b.month),
+        "birth_date_year": str(b.year),
+        "nik": case.nik,
+        "caregiver_name": case.caregiver_name,
+        "caregiver_relation": case.caregiver_relation,
+        "caregiver_phone": case.caregiver_phone,
+        "address": case.address,
+        "reason": "Sesuai Kartu Keluarga",
+    }
+    other = nik_for(b, sex=case.sex, region="520206", seq=77)
+    html = client.post(f"/cases/{case.code}/identity/", {**form, "nik": other}).content.decode()
+    assert 'id="nik-warning"' in html and "NIK ini terdaftar di wilayah lain: Kec. Praya Timur" in html
+    case.refresh_from_db()
+    assert case.nik != other and not IdentityCorrection.objects.filter(case=case).exists()
+    r = client.post(f"/cases/{case.code}/identity/", {**form, "nik": other, "confirm_nik": other})
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.nik == other
+    # The NIK unchanged: no warning again on the next correction.
+    r = client.post(f"/cases/{case.code}/identity/", {**form, "nik": other, "address": "RT 3"})
+    assert r.status_code == 302
+
+
 def test_identity_correction_is_audited_with_the_old_value_for_the_team_only(sent, client):
     case, worker = sent["case"], sent["worker"]
     liaison = sent["users"]["dukcapil_loteng_1"]
