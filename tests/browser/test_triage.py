@@ -18,6 +18,20 @@ PHONE = {"width": 360, "height": 780}
 CHILD = "Lalu Triage Test"
 
 
+def _axe_clean(page, js):
+    """axe-core: no serious or critical violation (a script in the page: with JavaScript only)."""
+    if not js:
+        return
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    serious = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations if v["impact"] in SERIOUS]
+    assert not serious, serious
+
+
+SERIOUS = {"serious", "critical"}
+
+
 def _login(page, base, username):
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Nama pengguna").fill(username)
@@ -94,6 +108,7 @@ def test_liaison_triages_claims_and_bulk_accepts(asgi_server, demo, browser, art
     assert one.locator("details.filters-fold").get_attribute("open") is not None
     expect(one.locator("details.filters-fold summary")).to_contain_text("Hanya yang terlambat")
     assert one.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    _axe_clean(one, js)
     expect(inbox).to_contain_text(first.case.code)
     expect(inbox).not_to_contain_text(second.case.code)
     one.screenshot(path=str(artifacts_dir / f"triage-inbox-overdue-{suffix}.png"), full_page=True)
@@ -195,6 +210,7 @@ def test_facilitator_reminds_and_marks_handled(asgi_server, demo, browser, artif
     }
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=str(artifacts_dir / f"triage-attention-linked-{suffix}.png"), full_page=True)
+    _axe_clean(page, js)
     page.get_by_label("Apa yang sudah dilakukan").fill("Sudah ditelepon, dijadwalkan minggu ini")
     page.get_by_role("button", name="Tandai sudah ditangani").click()
     page.wait_for_url(f"{base}/forums/f/52.02.01/")
