@@ -45,7 +45,8 @@ def test_journey2_register_consent_refer_accept_talk_complete(
         expect(page.locator("h1")).to_have_text("Kotak masuk lembaga")
         _live(page)
 
-    # 1. The case worker registers the child; a NIK that does not match the birth date is refused, kept.
+    # 1. The case worker registers the child; a NIK that does not match the birth date is refused when leaving
+    # the first step (the server's check), kept.
     _login(worker, base, "pendamping_jago")
     worker.get_by_role("link", name="Anak dan kasus").first.click()
     worker.get_by_role("link", name="Daftarkan anak").click()
@@ -58,6 +59,12 @@ def test_journey2_register_consent_refer_accept_talk_complete(
     worker.locator("#id_birth_date_year").fill(str(born.year))
     worker.get_by_label("NIK").fill("5202011403990001")
     worker.get_by_label("Dusun atau desa").select_option(label="Dusun Jago Timur, Desa Jago")
+    # "Lanjut" asks the server to check the step: the NIK rule refuses it there, what was typed kept.
+    worker.locator("#step-child").get_by_role("button", name="Lanjut").click()
+    expect(worker.locator(".field-error .errorlist")).to_contain_text("NIK tidak sesuai dengan tanggal lahir")
+    expect(worker.locator("#error-summary")).to_be_focused()
+    expect(worker.get_by_label("Nama anak")).to_have_value(CHILD)
+    worker.get_by_label("NIK").fill(f"520201{born:%d%m%y}0007")
     worker.locator("#step-child").get_by_role("button", name="Lanjut").click()
     worker.get_by_label("Nama pengasuh").fill("Inaq Saenah")
     worker.get_by_label("Hubungan pengasuh dengan anak").fill("nenek")
@@ -66,11 +73,6 @@ def test_journey2_register_consent_refer_accept_talk_complete(
     worker.get_by_label("Negara tempat orang tua bekerja").fill("Malaysia")
     worker.locator("#step-abroad").get_by_role("button", name="Lanjut").click()
     worker.get_by_label("Belum punya akta kelahiran").check()
-    worker.locator("#step-needs").get_by_role("button", name="Daftarkan").click()
-    expect(worker.locator(".field-error .errorlist")).to_contain_text("NIK tidak sesuai dengan tanggal lahir")
-    expect(worker.locator("#error-summary")).to_be_focused()
-    expect(worker.get_by_label("Nama anak")).to_have_value(CHILD)
-    worker.get_by_label("NIK").fill(f"520201{born:%d%m%y}0007")
     worker.locator("#step-needs").get_by_role("button", name="Daftarkan").click()
     worker.wait_for_url(re.compile(r".*/cases/APM-5202-\d{5}/$"))
     code = re.search(r"APM-5202-\d{5}", worker.url).group(0)
