@@ -25,7 +25,7 @@ class ForumsConfig(AppConfig):
         from . import demo
         from .case_updates import on_referral_changed
         from .permissions import sync_forum_permissions
-        from .selectors import forum_area_panel, forum_case_panel
+        from .selectors import forum_area_panel, forum_attention_panel, forum_case_panel
 
         register_permission_sync(sync_forum_permissions)
         register_demo_seeder("forums", demo.seed, order=10)
@@ -39,6 +39,7 @@ class ForumsConfig(AppConfig):
         register_badge(url_name="forums:my_forums", badge=_unread_badge)
         register_area_panel("forums", forum_area_panel, order=10)
         register_panel("case", "forums", forum_case_panel, order=10)
+        register_panel("attention", "forums", forum_attention_panel, order=10)
         # News of referrals in the threads about their case (forums/case_updates.py).
         referral_changed.connect(on_referral_changed, dispatch_uid="forums.case_updates")
         from portal.notifications.targets import register_notification_target

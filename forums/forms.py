@@ -114,6 +114,25 @@ class CaseLinkForm(PelitaForm):
     )
 
 
+class AttentionLinkForm(PelitaForm):
+    """Link an existing thread of a forum to a case from the facilitator's "needs attention" page: the thread
+    chosen from the list (`thread`) or typed by its number (`number`, "123", "#123" or the thread's address)."""
+
+    thread = forms.IntegerField(required=False, min_value=1)
+    number = forms.CharField(label=_("Or type the thread's number"), required=False, max_length=200)
+    case = CaseLinkForm.base_fields["case"]
+    next = forms.CharField(required=False, max_length=300)
+
+    def thread_pk(self) -> int | None:
+        import re
+
+        typed = (self.cleaned_data.get("number") or "").strip()
+        if typed:
+            m = re.fullmatch(r"#?(\d{1,12})|(?:https?://[^/]+)?/forums/t/(\d{1,12})/.*", typed)
+            return int(m.group(1) or m.group(2)) if m else None
+        return self.cleaned_data.get("thread")
+
+
 class EscalateForm(TokenForm):
     note = forms.CharField(
         label=_("Summary note for the forum above"),

@@ -468,6 +468,41 @@ def forum_case_panel(*, request, case_code: str):
     return "forums/panels/case_threads.html", {"threads": threads}
 
 
+ATTENTION_THREADS = 20
+
+
+def get_token(request) -> str:
+    from django.middleware.csrf import get_token as csrf_token
+
+    return csrf_token(request)
+
+
+def forum_attention_panel(*, request, case_code: str, area_code: str):
+    """The facilitator's "needs attention" page (portal.core.panels, slot "attention"): the threads of the
+    kecamatan forum already about this case, and a form to link an open one (chosen from the forum's open
+    threads, or typed by its number). Only for who may link threads there (the service checks the case)."""
+    user = request.user
+    forum = Forum.objects.filter(area__code=area_code).select_related("area").first()
+    if forum is None or not may_link_case(user=user, forum=forum):
+        return None
+    linked = list(threads_for_case(user=user, code=case_code)[:ATTENTION_THREADS])
+    open_threads = list(
+        Thread.objects.filter(forum=forum, locked=False, resolved_at__isnull=True)
+        .exclude(case_code=case_code)
+        .only("pk", "title", "last_post_at", "case_code")
+        .order_by("-last_post_at", "-pk")[:ATTENTION_THREADS]
+    )
+    return "forums/panels/attention_link.html", {
+        "forum": forum,
+        "case_code": case_code,
+        "linked": linked,
+        "open_threads": open_threads,
+        "next": request.get_full_path(),
+        # The panel is included with its own context only: the form's CSRF token comes with it.
+        "csrf_token": get_token(request),
+    }
+
+
 def forum_people(*, forum: Forum, q: str = "", limit: int = 10) -> QuerySet:
     """People who can read the forum (so a mention of them reaches them), for @mention suggestions and the
     forum's people list: active, matching `q` at the start of the username or of a word of the name."""

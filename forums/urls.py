@@ -15,6 +15,7 @@ urlpatterns = [
     path("f/<str:code>/read/", views.forum_mark_read, name="forum_mark_read"),
     path("f/<str:code>/members/", views.members, name="members"),
     path("f/<str:code>/people/", views.people, name="people"),
+    path("f/<str:code>/link-case/", views.forum_link_case, name="link_case"),
     path("t/<int:pk>/", views.thread_detail, name="thread"),
     path("t/<int:pk>/unread/", views.thread_unread, name="thread_unread"),
     path("t/<int:pk>/p/<int:number>/", views.post_goto, name="post_goto"),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.core import pagecache
-from portal.core.errors import Conflict, Forbidden, InvalidInput
+from portal.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 from . import pagecache as deps
 from . import selectors, services
@@ -734,3 +734,40 @@ def thread_case(request, pk):
     except InvalidInput as exc:
         messages.error(request, exc.message)
     return redirect("forums:thread", pk=thread.pk)
+
+
+@login_required
+@require_POST
+def forum_link_case(request, code):
+    """From the facilitator's "needs attention" page: link an existing thread (chosen or typed by its number) to
+    the case, through the same service as the thread page's own form; back to the page it came from."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from .forms import AttentionLinkForm
+
+    selectors.forum_get(user=request.user, code=code)  # a forum the person cannot read: 404
+    form = AttentionLinkForm(request.POST)
+    valid = form.is_valid()
+    nxt = form.cleaned_data.get("next", "") if valid else ""
+    if not (nxt.startswith("/") and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()})):
+        nxt = reverse("forums:forum", kwargs={"code": code})
+    pk = form.thread_pk() if valid else None
+    if pk is None:
+        messages.error(
+            request, _("Choose a thread, or type its number (the number in its address: /forums/t/123/).")
+        )
+        return redirect(nxt)
+    try:
+        thread = selectors.thread_get(user=request.user, pk=pk)
+        services.thread_link_case(thread=thread, actor=request.user, code=form.cleaned_data["case"])
+    except NotFound:
+        messages.error(request, _("There is no thread %(n)s that you can read.") % {"n": pk})
+    except (InvalidInput, Forbidden) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Thread “%(title)s” is linked to case %(code)s.")
+            % {"title": thread.title, "code": thread.case_code},
+        )
+    return redirect(nxt)

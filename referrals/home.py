@@ -2,6 +2,7 @@
 referrals they work on or oversee. Case codes only, never a child's name; a fixed number of queries."""
 
 from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from portal.core.workdays import days_overdue
@@ -10,10 +11,18 @@ from portal.people.models import OVERSEER_ROLES, Membership
 from .models import CaseTeamMember, Referral, Status
 from .selectors import _group_ids, agency_inbox, overdue_q, referral_deadline
 
-SHOWN = 5
-COUNT_CAP = (
-    999  # a panel's count stops there ("999+"): counting a province's every overdue referral costs seconds
-)
+SHOWN = 5  # at most this many items per panel; "Lihat semua" leads to the full list when there are more
+# A panel's count stops there ("999+"): counting a province's every overdue referral costs seconds.
+COUNT_CAP = 999
+
+
+def _full_list(url_name: str, query: str = "") -> str:
+    """The full list's address by its URL name (the dashboard's overdue list is another product's page: named,
+    never imported); "" when that product is not installed."""
+    try:
+        return reverse(url_name) + query
+    except NoReverseMatch:
+        return ""
 
 
 def waiting_home_panel(*, request):
@@ -38,7 +47,12 @@ def waiting_home_panel(*, request):
         }
         for r in rows[:SHOWN]
     ]
-    return "referrals/panels/home_waiting.html", {"items": items, "count": qs.count()}
+    count = qs.count()
+    return "referrals/panels/home_waiting.html", {
+        "items": items,
+        "count": count,
+        "more_url": _full_list("referrals:inbox", "?tab=new") if count > SHOWN else "",
+    }
 
 
 def overdue_home_panel(*, request):
@@ -90,8 +104,12 @@ def overdue_home_panel(*, request):
         }
         for r in rows[:SHOWN]
     ]
+    # The overseers' full list is the dashboard's (/dashboard/overdue/); a case worker's own cases have none: the
+    # count says how many there are.
+    more_url = _full_list("dashboard:overdue") if count > SHOWN and codes else ""
     return "referrals/panels/home_overdue.html", {
         "items": items,
         "count": min(count, COUNT_CAP),
-        "count_more": count > COUNT_CAP,
+        "count_label": f"{COUNT_CAP}+" if count > COUNT_CAP else str(count),
+        "more_url": more_url,
     }

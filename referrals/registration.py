@@ -5,9 +5,10 @@ case is opened for the same child.
 Steps work with and without JavaScript. Every step's inputs are always in the page (the steps not shown carry
 the `hidden` attribute, so what was typed travels with each submit and nothing is lost between steps): without
 JavaScript the "Lanjut"/"Kembali" buttons are submits and the server checks the step being left; with
-JavaScript (`static/referrals/registration.js`) the same buttons only switch the fieldset shown. On a wide
-screen the stylesheet shows every step at once. "Daftarkan" checks everything at once (the NIK rule included)
-and, when something is wrong, shows every step with the summary on top.
+JavaScript (`static/referrals/registration.js`) "Lanjut" asks the same check of `views.case_create_check`
+(JSON: the summary and the step's fields rendered by the page's templates) and "Kembali" only switches the
+fieldset shown. On a wide screen the stylesheet shows every step at once. "Daftarkan" checks everything at
+once (the NIK rule included) and, when something is wrong, shows every step with the summary on top.
 
 Possible duplicates: same desa, birth date within `DUPLICATE_DAYS`, and a similar name (normalised: case,
 spaces, punctuation and diacritics; then trigram similarity or the same name words), compared in Python over
@@ -67,7 +68,13 @@ def flow_for(post) -> Flow:
     shown = step_of(post.get("step"))
     go = post.get("go") or ""
     whole = "step" not in post and not go  # the whole form at once (a client without the step buttons)
-    if whole or "register" in post or "confirm_new" in post or (go == "next" and shown == len(STEPS) - 1):
+    if (
+        whole
+        or "register" in post
+        or "confirm_new" in post
+        or "confirm_nik" in post
+        or (go == "next" and shown == len(STEPS) - 1)
+    ):
         return Flow(current=len(STEPS) - 1, register=True, checked=tuple(f for s in STEPS for f in s.fields))
     target = shown + 1 if go == "next" else step_of(go) if go in STEP_SLUGS else shown
     if target > shown:

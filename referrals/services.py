@@ -145,6 +145,34 @@ def validate_nik(nik: str, *, birth_date: dt.date | None = None, sex: str = "") 
     return nik
 
 
+def nik_area_warning(*, nik: str, area: Area | None) -> str:
+    """A warning, not a refusal: the first six digits of a (valid) NIK are the code of the kecamatan where the
+    person was registered with Dukcapil (2 province, 2 kabupaten, 2 kecamatan). A child registered elsewhere
+    (born where the mother worked, moved since) is common, so the case worker confirms past it; a typo in
+    those digits is common too, so it is said. "" when the NIK is empty or matches the child's kecamatan."""
+    nik = re.sub(r"[\s.\-]", "", nik or "")
+    if area is None or not re.fullmatch(r"\d{16}", nik):
+        return ""
+    parts = area.code.split(".")
+    if len(parts) < 3 or "".join(parts[:3]) == nik[:6]:
+        return ""
+    code = f"{nik[0:2]}.{nik[2:4]}.{nik[4:6]}"
+    names = {
+        a.code: a.display_name
+        for a in Area.objects.filter(code__in=[code[:2], code[:5], code]).only("code", "name", "level")
+    }
+    if code in names:
+        where = ", ".join(names[c] for c in (code, code[:5], code[:2]) if c in names)
+    elif code[:5] in names:
+        where = _("kecamatan %(code)s, %(regency)s") % {"code": code, "regency": names[code[:5]]}
+    else:
+        where = _("area code %(code)s") % {"code": code}
+    return _(
+        "This NIK is registered in another area: %(where)s. Check the first 6 digits against the family card;"
+        " if they are right, confirm."
+    ) % {"where": where}
+
+
 def identity_errors(
     *, birth_date: dt.date | None, nik: str, sex: str, abroad_since: dt.date | None = None
 ) -> tuple[dict[str, list[str]], str]:
@@ -217,8 +245,11 @@ def case_register(
     abroad_since: dt.date | None = None,
     needs: list[Service] | None = None,
     notes: str = "",
+    nik_other_area: bool = False,
     request=None,
 ) -> ChildCase:
+    """`nik_other_area`: the case worker confirmed a NIK of another kecamatan (nik_area_warning); the audit
+    entry says so (never the NIK)."""
     if not is_case_worker_anywhere(user=actor):
         raise Forbidden(_("Only case workers register children."))
     _check_area(actor=actor, area=area)
@@ -252,7 +283,11 @@ def case_register(
         case_code=case.code,
         fields=[f for f in IDENTITY_FIELDS if getattr(case, f, None)],
         request=request,
-        detail={"area": area.code, "needs": [s.slug for s in needs or []]},
+        detail={
+            "area": area.code,
+            "needs": [s.slug for s in needs or []],
+            **({"nik_other_area": True} if nik_other_area and case.nik else {}),
+        },
     )
     return case
 

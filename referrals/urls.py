@@ -7,6 +7,7 @@ app_name = "referrals"
 urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("new/", views.case_create, name="case_create"),
+    path("new/check/", views.case_create_check, name="case_create_check"),
     path("inbox/", views_inbox.inbox, name="inbox"),  # issue 20: the triage inbox
     path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
     path("referrals/<int:pk>/act/", views.referral_act, name="referral_act"),

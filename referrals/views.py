@@ -93,16 +93,26 @@ def case_create(request):
     form = CaseForm(post, areas=areas, services=service_list)
     flow = registration.flow_for(post)
     duplicates = []
+    nik_warning = nik_confirmed = ""
     if post is not None:
         flow = registration.apply_flow(form, flow)
     if flow.register and not form.errors:
         data = form.cleaned_data
         area = Area.objects.filter(code=data["area"]).first()
-        if "confirm_new" not in post:
+        # A NIK of another kecamatan: a warning the case worker confirms past (for this NIK: a changed NIK is
+        # checked again), then the possible duplicates.
+        nik_warning = services.nik_area_warning(nik=data["nik"], area=area)
+        if nik_warning and data["nik"] in (post.get("confirm_nik"), post.get("nik_confirmed")):
+            nik_confirmed = data["nik"]
+        if nik_warning and not nik_confirmed:
+            flow.show_all = True  # the NIK's field in view, to correct it
+        elif "confirm_new" not in post:
             duplicates = registration.possible_duplicates(
                 actor=request.user, area=area, child_name=data["child_name"], birth_date=data["birth_date"]
             )
-        if not duplicates:
+        if nik_warning and not nik_confirmed:
+            pass
+        elif not duplicates:
             try:
                 case = services.case_register(
                     actor=request.user,
@@ -120,6 +130,7 @@ def case_create(request):
                     abroad_since=data["abroad_since"],
                     needs=[s for s in service_list if s.slug in data["needs"]],
                     notes=data["notes"],
+                    nik_other_area=bool(nik_confirmed),
                     request=request,
                 )
             except InvalidInput as exc:
@@ -145,7 +156,40 @@ def case_create(request):
             "current_slug": registration.STEP_SLUGS[flow.current],
             "summary": error_summary(form),
             "duplicates": duplicates,
+            "nik_warning": nik_warning if not nik_confirmed else "",
+            "nik_confirmed": nik_confirmed,
         },
+    )
+
+
+@login_required
+@require_POST
+def case_create_check(request):
+    """The registration's step check for the page's script: the same form, rules and messages as the page
+    (`registration.flow_for`/`apply_flow` on the posted form with `go=<next step>`), answered as JSON: whether
+    the step may be left, the error summary and the step's fields rendered by the page's own templates (with
+    what was typed). Nothing is saved; the script shows the next step only on `ok`."""
+    from django.http import JsonResponse
+    from django.template.loader import render_to_string
+
+    if not selectors.is_case_worker_anywhere(user=request.user):
+        raise Forbidden(_("Only case workers register children."))
+    areas = list(selectors.case_worker_areas(user=request.user).order_by("code"))
+    form = CaseForm(request.POST, areas=areas, services=list(Service.objects.all()))
+    flow = registration.flow_for(request.POST)
+    flow.register = False  # a check never registers, and never shows every step
+    flow = registration.apply_flow(form, flow)
+    checked = [name for step in registration.STEPS for name in step.fields if name in flow.checked]
+    summary = error_summary(form)
+    return JsonResponse(
+        {
+            "ok": not form.errors,
+            "step": registration.STEP_SLUGS[flow.current],
+            "summary_html": render_to_string("includes/error_summary.html", {"summary": summary}),
+            "fields": {
+                name: render_to_string("referrals/_field.html", {"f": form[name]}) for name in checked
+            },
+        }
     )
 
 
@@ -539,7 +583,13 @@ def case_identity(request, code):
     case = _team_access(request, code)
     initial = {name: getattr(case, name) for name in CORRECTABLE}
     form = IdentityForm(request.POST if request.method == "POST" else None, initial=initial)
+    nik_warning = ""
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        # A new NIK of another kecamatan: the same warning as at registration, confirmed for that NIK.
+        if data["nik"] != case.nik and request.POST.get("confirm_nik") != data["nik"]:
+            nik_warning = services.nik_area_warning(nik=data["nik"], area=case.area)
+    if request.method == "POST" and form.is_valid() and not nik_warning:
         data = form.cleaned_data
         try:
             correction = case_correct_identity(
@@ -563,5 +613,5 @@ def case_identity(request, code):
     return render(
         request,
         "referrals/case_identity.html",
-        {"case": case, "form": form, "summary": error_summary(form)},
+        {"case": case, "form": form, "summary": error_summary(form), "nik_warning": nik_warning},
     )

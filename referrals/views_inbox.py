@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from portal.core.panels import panels_for
 
 from . import selectors, services, triage
 from .forms import (
@@ -71,6 +72,7 @@ def inbox(request):
     }
     if data.get("overdue"):
         filters["overdue"] = "on"
+    active = _active_filters(form, filters)
     labels = {
         "new": _("New"),
         "accepted": _("Accepted"),
@@ -90,6 +92,8 @@ def inbox(request):
             "counts": selectors.inbox_counts(user=request.user),
             "tabs": [(k, labels[k]) for k, _label in TABS],
             "filters": filters,
+            # On a phone the filters fold into "Saring", open while one is on, its summary naming them.
+            "active_filters": active,
             "bulk_form": BulkAcceptForm(),
             "can_bulk": any(r.status == Status.SENT for r in page.object_list),
             "one_step": one_step,
@@ -97,6 +101,22 @@ def inbox(request):
             "page_query": urlencode({"tab": tab, **filters}),
         },
     )
+
+
+def _active_filters(form, filters) -> list[str]:
+    """The filters in force, in words ("Akta kelahiran", "Kec. Praya", "Hanya yang terlambat"), for the summary
+    of the folded filter form; the default sort (deadline) is no filter."""
+    shown = []
+    for name in ("service", "status", "kecamatan"):
+        if name in filters:
+            label = dict(form.fields[name].choices).get(filters[name])
+            if label:
+                shown.append(str(label))
+    if filters.get("sort") == "newest":
+        shown.append(str(dict(form.fields["sort"].choices)["newest"]))
+    if filters.get("overdue"):
+        shown.append(_("Overdue only"))
+    return shown
 
 
 def _back(request, pk):
@@ -280,6 +300,12 @@ def attention(request, pk):
             else ""
         ),
         "is_open": referral.status in (Status.SENT, Status.ACCEPTED, Status.IN_PROGRESS),
+        # What other products add (portal.core.panels, slot "attention"): the forums' "link a thread" form.
+        "panels": panels_for(
+            "attention", request=request, case_code=referral.case.code, area_code=kecamatan.code
+        )
+        if kecamatan
+        else [],
     }
     return render(request, "referrals/attention.html", context)
 

@@ -7,10 +7,14 @@ Slots and the keyword arguments their panels receive besides `request`:
 - "case": `case_code` (str) — on a child case's page (referrals), shown to whoever may open that page; a panel
   must itself check what the person may see of its own product (e.g. only the forum threads they may read).
 
+- "attention": `case_code` (str) and `area_code` (str, the kecamatan) — on the kecamatan facilitator's page for
+  a referral that needs attention (referrals, `/cases/attention/<pk>/`), shown to its overseers only: e.g. the
+  forums' "link an existing thread" form.
+
 A panel is `panel(*, request, **arguments) -> (template_name, context) | None`; None shows nothing. The template
 is included with `panel=context` only."""
 
-SLOTS = {"case": ("case_code",)}
+SLOTS = {"case": ("case_code",), "attention": ("case_code", "area_code")}
 
 _PANELS: dict[str, dict[str, tuple[int, object]]] = {}
 

@@ -97,29 +97,26 @@ def test_registration_steps_summary_date_duplicates_and_correction(
     _fits(page)
     _shot(page, artifacts_dir, f"1-step-child-{tag}")
 
-    # 1. Register with nothing typed, from the last step: the summary has the focus and links to each field.
+    # 1. "Lanjut" with nothing typed: the step being left is checked by the server's rules (with JavaScript a
+    # check asked in the background, the page not reloaded; without, a submit), the summary has the focus and
+    # links to each field, and the step stays.
+    if js:
+        page.evaluate("window.__sameDocument = true")
     page.get_by_role("button", name="Lanjut").first.click()
-    if not js:  # the server checks the step being left
-        expect(page.locator("#error-summary")).to_be_focused()
-        expect(page.locator("#error-summary a[href='#id_child_name']")).to_have_text("Tulis nama anak.")
-        expect(page.locator("#error-summary")).to_contain_text("Tulis tanggal lahir anak.")
-        expect(_step(page, "child")).to_be_visible()
-        _shot(page, artifacts_dir, f"2-error-summary-{tag}")
-        _axe_clean(page, js)
-        page.locator("#error-summary a[href='#id_child_name']").click()
-        expect(page.locator("#id_child_name")).to_be_focused()
-    else:  # the steps switch in the page; the summary comes with the register
-        expect(_step(page, "caregiver")).to_be_visible()
-        page.locator("#step-caregiver").get_by_role("button", name="Lanjut").click()
-        page.locator("#step-abroad").get_by_role("button", name="Lanjut").click()
-        page.locator("#step-needs").get_by_role("button", name="Daftarkan").click()
-        expect(page.locator("#error-summary")).to_be_focused()
-        expect(page.locator("#error-summary a[href='#id_child_name']")).to_have_text("Tulis nama anak.")
-        expect(page.locator("#error-summary")).to_contain_text("Tulis nama pengasuh")
-        _shot(page, artifacts_dir, f"2-error-summary-{tag}")
-        _axe_clean(page, js)
-        page.locator("#error-summary a[href='#id_caregiver_name']").click()
-        expect(page.locator("#id_caregiver_name")).to_be_focused()
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.locator("#error-summary a[href='#id_child_name']")).to_have_text("Tulis nama anak.")
+    expect(page.locator("#error-summary")).to_contain_text("Tulis tanggal lahir anak.")
+    expect(page.locator("#error-summary")).not_to_contain_text("Tulis nama pengasuh")  # only this step
+    expect(page.locator("#step-child .field-error").first).to_be_visible()  # the messages at the fields too
+    expect(_step(page, "child")).to_be_visible()
+    expect(_step(page, "caregiver")).to_be_hidden()
+    assert page.title().startswith("Galat: ")
+    if js:
+        assert page.evaluate("window.__sameDocument === true")  # no round trip of the page
+    _shot(page, artifacts_dir, f"2-error-summary-{tag}")
+    _axe_clean(page, js)
+    page.locator("#error-summary a[href='#id_child_name']").click()
+    expect(page.locator("#id_child_name")).to_be_focused()
 
     # 2. The steps, filled one by one: the NIK rule is checked with the date and the sex of the same step.
     page.locator("#id_child_name").fill("lalu  zulkarnain")
@@ -128,23 +125,45 @@ def test_registration_steps_summary_date_duplicates_and_correction(
     page.locator("#id_birth_date_month").fill(str(born.month))
     page.locator("#id_birth_date_year").fill(str(born.year))
     page.locator("#id_area").select_option(label="Dusun Jago Timur, Desa Jago")
+    # A NIK of another kecamatan (Praya Timur, 52.02.06) with the child's birth date and sex: valid, warned
+    # about at the register.
+    other_nik = f"520206{born.day:02d}{born.month:02d}{born.year % 100:02d}0042"
+    page.locator("#id_nik").fill(other_nik)
     page.locator("#step-child").get_by_role("button", name="Lanjut").click()
     expect(_step(page, "caregiver")).to_be_visible()
-    if not js:
-        expect(_step(page, "child")).to_be_hidden()
+    expect(_step(page, "child")).to_be_hidden()
+    expect(page.locator("#error-summary")).to_have_count(0)  # the step passed: the summary is gone
+    assert not page.title().startswith("Galat")
+    if js:
+        assert page.evaluate("window.__sameDocument === true")
+    # "Lanjut" on the caregiver step with nothing typed: stays, with that step's messages.
+    page.locator("#step-caregiver").get_by_role("button", name="Lanjut").click()
+    expect(page.locator("#error-summary")).to_contain_text("Tulis nama pengasuh")
+    expect(_step(page, "caregiver")).to_be_visible()
+    expect(page.locator("#id_child_name")).to_have_value("lalu  zulkarnain")  # nothing lost
     page.locator("#id_caregiver_name").fill("Inaq Saenah")
     page.locator("#id_caregiver_relation").fill("nenek")
     page.locator("#step-caregiver").get_by_role("button", name="Lanjut").click()
-    if not js:
-        page.locator("#step-abroad").get_by_role("button", name="Kembali").click()
-        expect(page.locator("#id_caregiver_name")).to_have_value("Inaq Saenah")  # nothing lost going back
-        page.locator("#step-caregiver").get_by_role("button", name="Lanjut").click()
+    page.locator("#step-abroad").get_by_role("button", name="Kembali").click()
+    expect(page.locator("#id_caregiver_name")).to_have_value("Inaq Saenah")  # nothing lost going back
+    page.locator("#step-caregiver").get_by_role("button", name="Lanjut").click()
     page.locator("#step-abroad").get_by_label("Ibu", exact=True).check()
     page.locator("#id_destination_country").fill("Malaysia")
     _shot(page, artifacts_dir, f"3-step-abroad-{tag}")
     page.locator("#step-abroad").get_by_role("button", name="Lanjut").click()
     page.get_by_label("Belum punya akta kelahiran").check()
     page.locator("#step-needs").get_by_role("button", name="Daftarkan").click()
+
+    # The NIK of another kecamatan: a warning, not a refusal; the case worker confirms it.
+    nik_warning = page.locator("#nik-warning")
+    expect(nik_warning).to_contain_text("NIK ini terdaftar di wilayah lain: Kec. Praya Timur")
+    expect(nik_warning).to_be_focused()
+    expect(page.locator("#error-summary")).to_have_count(0)
+    expect(page.locator("#id_nik")).to_have_value(other_nik)
+    _fits(page)
+    _shot(page, artifacts_dir, f"3b-nik-warning-{tag}")
+    _axe_clean(page, js)
+    nik_warning.get_by_role("button", name="NIK sudah benar: lanjutkan").click()
 
     # 3. The possible duplicate, to the case team: open it or register anyway.
     warning = page.locator("#duplicates")

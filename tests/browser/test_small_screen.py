@@ -4,6 +4,7 @@ the dashboard's area table sorts from its headers, the overdue figure leads to t
 labels are inside their chart; the referral letter's print button prints and is not printed."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import TEST_PASSWORD
 
@@ -85,6 +86,23 @@ def test_home_shows_what_waits_for_the_person(asgi_server, demo_full, page, arti
     assert overdue.is_visible() and "APM-" in overdue.inner_text()
     assert not any(n in page.locator("main").inner_text() for n in names)
     page.screenshot(path=str(artifacts_dir / "small-screen-home-overseer.png"), full_page=True)
+
+    # More overdue than the panel shows: five, "n dari N ditampilkan", and "Lihat semua" to the dashboard's list.
+    from referrals.selectors import overdue_q
+
+    base = Referral.objects.filter(overdue_q(), case__village__code__startswith="52.02.01.").first()
+    for _i in range(6):
+        copy = Referral.objects.get(pk=base.pk)
+        copy.pk = None
+        copy.save()
+    page.goto(f"{asgi_server}/home/")
+    assert overdue.locator("li").count() == 5
+    expect(overdue).to_contain_text("ditampilkan")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(artifacts_dir / "small-screen-home-overseer-more.png"), full_page=True)
+    overdue.get_by_role("link", name="Lihat semua").click()
+    page.wait_for_url("**/dashboard/overdue/")
+    expect(page.locator("main")).to_contain_text(base.case.code)
 
     _login(page, asgi_server, "kader_jago")
     assert page.locator("#home-topics").is_visible()

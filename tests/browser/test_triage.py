@@ -18,6 +18,20 @@ PHONE = {"width": 360, "height": 780}
 CHILD = "Lalu Triage Test"
 
 
+def _axe_clean(page, js):
+    """axe-core: no serious or critical violation (a script in the page: with JavaScript only)."""
+    if not js:
+        return
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    serious = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations if v["impact"] in SERIOUS]
+    assert not serious, serious
+
+
+SERIOUS = {"serious", "critical"}
+
+
 def _login(page, base, username):
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Nama pengguna").fill(username)
@@ -80,10 +94,21 @@ def test_liaison_triages_claims_and_bulk_accepts(asgi_server, demo, browser, art
     assert CHILD not in inbox.inner_text()
     # Sorted by deadline: the overdue one first.
     assert inbox.inner_text().index(first.case.code) < inbox.inner_text().index(second.case.code)
-    # Filters are GET parameters.
+    # Filters are GET parameters, folded into "Saring" on the phone (a <details>: no JavaScript needed), closed
+    # while no filter is on.
+    fold = one.locator("details.filters-fold")
+    assert fold.get_attribute("open") is None
+    expect(one.get_by_label("Hanya yang terlambat")).to_be_hidden()
+    one.screenshot(path=str(artifacts_dir / f"triage-inbox-folded-{suffix}.png"), full_page=True)
+    fold.locator("summary").click()
     one.get_by_label("Hanya yang terlambat").check()
-    one.locator("form.filters button[type=submit]").click()  # "Filter" (the dashboard's catalogue wins)
+    one.locator("form.filters button[type=submit]").click()
     one.wait_for_url(re.compile(r".*overdue=on"))
+    # A filter is on: "Saring" is open and its summary names it; the page still fits the phone.
+    assert one.locator("details.filters-fold").get_attribute("open") is not None
+    expect(one.locator("details.filters-fold summary")).to_contain_text("Hanya yang terlambat")
+    assert one.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    _axe_clean(one, js)
     expect(inbox).to_contain_text(first.case.code)
     expect(inbox).not_to_contain_text(second.case.code)
     one.screenshot(path=str(artifacts_dir / f"triage-inbox-overdue-{suffix}.png"), full_page=True)
@@ -157,6 +182,35 @@ def test_facilitator_reminds_and_marks_handled(asgi_server, demo, browser, artif
         "href", f"/forums/f/52.02.01/new/?case={first.case.code}"
     )
     page.screenshot(path=str(artifacts_dir / f"triage-attention-page-{suffix}.png"), full_page=True)
+
+    # Link an existing thread of the kecamatan forum: chosen from its open threads, then one typed by number.
+    from forums.models import Thread
+    from forums.services import forum_ensure, thread_create
+
+    forum = forum_ensure(area=demo["areas"]["52.02.01"])
+    facilitator = demo["users"]["fasilitator_praya"]
+    chosen = thread_create(forum=forum, author=facilitator, title="Akta yang belum terbit", body="Daftar.")
+    typed = thread_create(forum=forum, author=facilitator, title="Rapat bulan ini", body="Agenda.")
+    page.reload()
+    threads = page.locator("#attention-threads")
+    expect(threads).to_contain_text("Belum ada topik forum yang ditautkan")
+    threads.get_by_label("Akta yang belum terbit").check()
+    threads.get_by_role("button", name="Tautkan topik ke kasus ini").click()
+    page.wait_for_url(f"{base}/cases/attention/{first.pk}/")
+    expect(page.locator(".messages")).to_contain_text("ditautkan ke kasus")
+    expect(threads.get_by_role("link", name="Akta yang belum terbit")).to_have_attribute(
+        "href", f"/forums/t/{chosen.pk}/"
+    )
+    threads.get_by_label("Atau ketik nomor topiknya").fill(f"#{typed.pk}")
+    threads.get_by_role("button", name="Tautkan topik ke kasus ini").click()
+    expect(threads.get_by_role("link", name="Rapat bulan ini")).to_be_visible()
+    assert set(Thread.objects.filter(case_code=first.case.code).values_list("pk", flat=True)) >= {
+        chosen.pk,
+        typed.pk,
+    }
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(artifacts_dir / f"triage-attention-linked-{suffix}.png"), full_page=True)
+    _axe_clean(page, js)
     page.get_by_label("Apa yang sudah dilakukan").fill("Sudah ditelepon, dijadwalkan minggu ini")
     page.get_by_role("button", name="Tandai sudah ditangani").click()
     page.wait_for_url(f"{base}/forums/f/52.02.01/")

@@ -76,3 +76,73 @@ def test_the_editor_hears_the_moderators_decision_in_the_editors_language(draft_
     english = {"approve": "has been approved", "reject": "has been rejected"}[action]
     assert english not in text, text[:400]
     assert {"approve": "disetujui", "reject": "ditolak"}[action] in text, text[:400]
+
+
+NAMES = {"id": ("Tinjauan cerita", "Persetujuan moderator"), "en": ("Story review", "Moderator approval")}
+
+
+@pytest.mark.parametrize(
+    ("action", "recipient", "language"),
+    [
+        ("submit", "moderator", "id"),
+        ("submit", "moderator", "en"),
+        ("reject", "editor", "id"),
+        ("reject", "editor", "en"),
+        ("approve", "editor", "id"),
+    ],
+)
+def test_the_workflow_and_task_names_pelita_made_are_in_the_recipients_language(
+    draft_story, editorial, action, recipient, language
+):
+    """Wagtail prints the workflow's and the task's names as stored: Pelita's own ("Story review", "Moderator
+    approval", cms.services) come in the recipient's language like the rest of the e-mail."""
+    other = "en" if language == "id" else "id"
+    people = {"editor": editorial["editor"], "moderator": editorial["moderator"]}
+    for name, user in people.items():
+        user.email = f"{user.username}@example.org"
+        user.save()
+        user_set_language(user=user, language=language if name == recipient else other)
+    mail.outbox.clear()
+    with translation.override(other):
+        state = StoryPage.objects.get(pk=draft_story.pk).get_workflow().start(draft_story, people["editor"])
+        if action != "submit":
+            mail.outbox.clear()
+            task_state = state.current_task_state
+            task_state.task.specific.on_action(task_state.specific, people["moderator"], action)
+    received = [m for m in mail.outbox if people[recipient].email in m.to]
+    assert received, [(m.to, m.subject) for m in mail.outbox]
+    text = " ".join(m.subject + "\n" + m.body for m in received)
+    assert any(name in text for name in NAMES[language]), text[:600]
+    for name in NAMES[other]:
+        assert name not in text, (name, text[:600])
+
+
+def test_the_overridden_notification_templates_are_wagtails_own_plus_the_names_filter():
+    """cms/templates/wagtailadmin/notifications/ copies Wagtail's e-mail templates that print a workflow's or
+    a task's name, adding only `|admin_name` (and its load): a Wagtail upgrade that changes them fails here."""
+    from pathlib import Path
+
+    import wagtail.admin
+
+    ours = Path(__file__).resolve().parents[2] / "cms" / "templates" / "wagtailadmin" / "notifications"
+    theirs = Path(wagtail.admin.__file__).parent / "templates" / "wagtailadmin" / "notifications"
+    copies = sorted(ours.glob("*.txt"))
+    assert len(copies) == 12
+    for copy in copies:
+        expected = (
+            (theirs / copy.name)
+            .read_text()
+            .replace(
+                "{% load wagtailadmin_tags i18n %}", "{% load wagtailadmin_tags i18n pelita_admin_names %}"
+            )
+            .replace("task.name|safe", "task.name|admin_name|safe")
+            .replace("workflow.name|safe", "workflow.name|admin_name|safe")
+        )
+        assert copy.read_text() == expected, copy.name
+    # Every template of Wagtail's that prints those names is covered.
+    printing = {
+        p.name
+        for p in theirs.glob("*.txt")
+        if "task.name" in p.read_text() or "workflow.name" in p.read_text()
+    }
+    assert printing == {c.name for c in copies}

@@ -190,3 +190,78 @@ def test_the_overdue_count_stops_at_its_cap(demo_full, client, monkeypatch):
     assert f"({overdue - 1}+)" in section(home(client, "fasilitator_praya"), "home-overdue")
     monkeypatch.setattr(referral_home, "COUNT_CAP", 999)
     assert f"({overdue})" in section(home(client, "fasilitator_praya"), "home-overdue")
+
+
+def _more_overdue(n, *, village_prefix="52.02.01."):
+    """n more overdue referrals in the kecamatan (copies of one overdue row, each a new referral)."""
+    from referrals.models import Referral
+    from referrals.selectors import overdue_q
+
+    base = Referral.objects.filter(overdue_q(), case__village__code__startswith=village_prefix).first()
+    for _i in range(n):
+        copy = Referral.objects.get(pk=base.pk)
+        copy.pk = None
+        copy.save()
+
+
+def _more_waiting(n, username):
+    from referrals.models import Referral, Status
+
+    base = Referral.objects.filter(status=Status.SENT, agency__group__user__username=username).first()
+    for _i in range(n):
+        copy = Referral.objects.get(pk=base.pk)
+        copy.pk = None
+        copy.save()
+
+
+@pytest.mark.parametrize(
+    ("username", "panel", "grow", "see_all"),
+    [
+        (
+            "dukcapil_loteng_1",
+            "home-waiting",
+            lambda: _more_waiting(6, "dukcapil_loteng_1"),
+            "/cases/inbox/?tab=new",
+        ),
+        ("fasilitator_praya", "home-overdue", lambda: _more_overdue(6), "/dashboard/overdue/"),
+    ],
+    ids=["waiting", "overdue"],
+)
+def test_home_panels_show_at_most_five_and_see_all_when_there_are_more(
+    demo_full, client, username, panel, grow, see_all
+):
+    """At most SHOWN items on a panel; past that, "n dari N ditampilkan" and "Lihat semua" to the full list (the
+    agency inbox's "Baru" tab, the dashboard's overdue list), which opens for that person."""
+    from referrals.home import SHOWN
+
+    html = section(home(client, username), panel)
+    few = html.count("<li>")
+    if few <= SHOWN:
+        assert "Lihat semua" not in html
+    grow()
+    html = section(home(client, username), panel)
+    assert html.count("<li>") == SHOWN
+    assert "Lihat semua" in html and f'href="{see_all}"' in html
+    assert re.search(r"5 dari \d+ ditampilkan", html)
+    assert client.get(see_all).status_code == 200
+
+
+def test_a_case_workers_overdue_panel_counts_what_it_does_not_show(demo_full, client):
+    """A case worker who oversees nothing: the panel says how many it does not show, and has no link to a
+    dashboard they may not open."""
+    from portal.people.models import OVERSEER_ROLES, Membership
+    from referrals.models import Referral
+    from referrals.selectors import overdue_q
+
+    worker = user("pendamping_jago")
+    assert not Membership.objects.filter(user=worker, role__in=OVERSEER_ROLES).exists()
+    base = Referral.objects.filter(overdue_q(), case__team__user=worker).first()
+    assert base is not None  # the demo has one
+    for _i in range(6):
+        copy = Referral.objects.get(pk=base.pk)
+        copy.pk = None
+        copy.save()
+    html = section(home(client, "pendamping_jago"), "home-overdue")
+    assert html.count("<li>") == 5
+    assert re.search(r"5 dari \d+ ditampilkan", html)
+    assert "/dashboard/overdue/" not in html and "Lihat semua" not in html

@@ -126,6 +126,81 @@ def test_nik_region_code_must_be_a_real_province(jago, client):
     assert "kode provinsi" in r.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("region", "area", "warned", "where"),
+    [
+        ("520201", "52.02.01.2013.02", False, ""),  # Kec. Praya, a dusun of Desa Jago (Praya)
+        ("520201", "52.02.01.2013", False, ""),  # the desa itself
+        (
+            "520206",
+            "52.02.01.2013.02",
+            True,
+            "Kec. Praya Timur, Kab. Lombok Tengah",
+        ),  # another kecamatan of Lombok Tengah, by name
+        ("520199", "52.02.01.2013.02", True, "kecamatan 52.01.99"),  # a kecamatan not loaded: its code
+        ("510101", "52.02.01.2013.02", True, "Kec. Negara, Kab. Jembrana, Bali"),  # another province (Bali)
+    ],
+)
+def test_nik_area_warning_compares_the_first_six_digits_with_the_childs_kecamatan(
+    jago, region, area, warned, where
+):
+    from portal.areas.models import Area
+    from referrals.services import nik_area_warning
+
+    with __import__("django.utils.translation", fromlist=["override"]).override("id"):
+        message = nik_area_warning(nik=nik_for(birth(8), region=region), area=Area.objects.get(code=area))
+    assert bool(message) is warned
+    if warned:
+        assert message.startswith("NIK ini terdaftar di wilayah lain: ") and where in message
+    assert nik_area_warning(nik="", area=Area.objects.get(code=area)) == ""
+
+
+def test_a_nik_of_another_kecamatan_is_a_warning_the_case_worker_confirms_past(jago, client):
+    """Not a refusal: the page says where the NIK is from, keeps everything typed, and registers when the case
+    worker confirms that NIK (a NIK changed after the warning is checked again); the audit entry says so."""
+    client.force_login(jago["worker"])
+    other = nik_for(birth(8), region="520206", seq=34)
+    data = {**step_data(nik=other), "step": "needs"}
+    r = client.post("/cases/new/", {**data, "register": "1"})
+    html = r.content.decode()
+    assert r.status_code == 200 and ChildCase.objects.count() == 1
+    assert 'id="nik-warning"' in html and "NIK ini terdaftar di wilayah lain: " in html
+    assert "Ada masalah" not in html  # a warning, not an error
+    assert 'value="Lalu Hamdi Saputra"' in html and 'value="Inaq Mariam"' in html
+    assert f'name="confirm_nik" value="{other}"' in html
+    # The NIK shown in view to correct it: every step visible.
+    assert 'id="step-child" data-step="child" hidden' not in html
+    # Confirming another NIK than the one warned about does not pass: it is checked again.
+    changed = nik_for(birth(8), region="520206", seq=35)
+    r = client.post("/cases/new/", {**data, "nik": changed, "confirm_nik": other})
+    assert r.status_code == 200 and 'id="nik-warning"' in r.content.decode()
+    r = client.post("/cases/new/", {**data, "confirm_nik": other})
+    assert r.status_code == 302, r.content.decode()[:3000]
+    case = ChildCase.objects.latest("pk")
+    assert case.nik == other
+    entry = AuditEntry.objects.filter(action="case.register", case_code=case.code).get()
+    assert entry.detail.get("nik_other_area") is True and other not in str(entry.detail)
+
+
+def test_a_confirmed_nik_stays_confirmed_through_the_duplicate_warning(jago, client):
+    client.force_login(jago["worker"])
+    b = birth()
+    other = nik_for(b, region="520206", seq=36)
+    data = {
+        **step_data(child_name="lalu  zulkarnain", nik=other),
+        "birth_date_day": str(b.day),
+        "birth_date_month": str(b.month),
+        "birth_date_year": str(b.year),
+        "area": "52.02.01.2013.01",
+        "step": "needs",
+    }
+    html = client.post("/cases/new/", {**data, "confirm_nik": other}).content.decode()
+    assert "Mungkin sudah terdaftar" in html and 'id="nik-warning"' not in html
+    assert f'name="nik_confirmed" value="{other}"' in html
+    r = client.post("/cases/new/", {**data, "nik_confirmed": other, "confirm_new": "1"})
+    assert r.status_code == 302 and ChildCase.objects.count() == 2
+
+
 def test_steps_without_javascript_keep_every_answer(jago, client):
     client.force_login(jago["worker"])
     html = client.get("/cases/new/").content.decode()
@@ -154,6 +229,81 @@ def test_steps_without_javascript_keep_every_answer(jago, client):
     r = client.post("/cases/new/", {**data, "step": "needs", "go": "next"})
     case = ChildCase.objects.latest("pk")
     assert r.status_code == 302 and case.child_name == "Lalu Hamdi Saputra" and case.birth_date == birth(8)
+
+
+def _check(client, data):
+    response = client.post("/cases/new/check/", data)
+    assert response.status_code == 200, response.content[:500]
+    return response.json()
+
+
+@pytest.mark.parametrize(
+    ("step", "go", "over", "ok", "shown", "messages"),
+    [
+        (
+            "child",
+            "caregiver",
+            {"child_name": "", "birth_date_year": ""},
+            False,
+            "child",
+            ["Tulis nama anak."],
+        ),
+        ("child", "caregiver", {"sex": "F"}, False, "child", ["NIK tidak sesuai dengan jenis kelamin"]),
+        ("child", "caregiver", {}, True, "caregiver", []),
+        ("caregiver", "abroad", {"caregiver_name": ""}, False, "caregiver", ["Tulis nama pengasuh"]),
+        ("abroad", "needs", {"destination_country": ""}, False, "abroad", ["Tulis negara"]),
+        ("caregiver", "child", {"child_name": ""}, True, "child", []),  # back: nothing is checked
+        ("child", "abroad", {"caregiver_name": ""}, True, "abroad", []),  # only the step being left
+    ],
+)
+def test_the_step_check_answers_with_the_pages_rules_and_messages(
+    jago, client, step, go, over, ok, shown, messages
+):
+    """POST /cases/new/check/ (the page's script, before showing the next step): the page's own rules, the
+    same summary and fields the page would render, what was typed kept; nothing saved."""
+    client.force_login(jago["worker"])
+    data = {**step_data(**over), "step": step, "go": go}
+    answer = _check(client, data)
+    assert answer["ok"] is ok and answer["step"] == shown
+    for message in messages:
+        assert message in answer["summary_html"]
+    if ok:
+        assert not answer["summary_html"].strip()
+        assert all("errorlist" not in html for html in answer["fields"].values())
+    else:
+        assert 'id="error-summary"' in answer["summary_html"] and "Ada masalah" in answer["summary_html"]
+    checked = {"child": "child_name", "caregiver": "caregiver_name", "abroad": "destination_country"}
+    if go != "child" and step in checked:
+        assert checked[step] in answer["fields"]
+    assert ChildCase.objects.count() == 1
+    # The same summary as the page without JavaScript gives for the same step (one set of rules, no copy).
+    page = client.post("/cases/new/", data).content.decode()
+    if ok:
+        assert 'id="error-summary"' not in page
+    else:
+        start = page.index('<div class="error-summary"')
+        assert answer["summary_html"].strip() == page[start : page.index("</div>", start) + 6].strip()
+
+
+def test_the_step_check_keeps_what_was_typed_in_the_fields_it_renders(jago, client):
+    client.force_login(jago["worker"])
+    answer = _check(client, {**step_data(nik="1234"), "step": "child", "go": "caregiver"})
+    assert not answer["ok"]
+    assert 'value="Lalu Hamdi Saputra"' in answer["fields"]["child_name"]
+    assert 'value="1234"' in answer["fields"]["nik"] and "errorlist" in answer["fields"]["nik"]
+    assert 'data-field="nik"' in answer["fields"]["nik"]
+    assert "selected" in answer["fields"]["area"]
+    assert set(answer["fields"]) == {"child_name", "sex", "birth_date", "nik", "area", "address"}
+
+
+@pytest.mark.parametrize("who", ["kader_jago", "dukcapil_loteng_1", None])
+def test_the_step_check_is_for_case_workers_only(jago, client, who):
+    if who:
+        client.force_login(jago["users"][who])
+    response = client.post("/cases/new/check/", {**step_data(), "step": "child", "go": "caregiver"})
+    assert response.status_code in ((403,) if who else (302,))
+    client.force_login(jago["worker"])
+    assert client.get("/cases/new/check/").status_code == 405
 
 
 def test_names_are_compared_normalised():
@@ -198,6 +348,37 @@ def test_a_duplicate_outside_the_persons_team_is_never_revealed(jago, client):
     }
     r = client.post("/cases/new/", {**data, "step": "needs", "register": "1"})
     assert r.status_code == 302 and jago["case"].code.encode() not in client.get(r["Location"]).content
+
+
+def test_a_corrected_nik_of_another_kecamatan_is_warned_about_then_saved_when_confirmed(sent, client):
+    case, worker = sent["case"], sent["worker"]
+    client.force_login(worker)
+    b = case.birth_date
+    form = {
+        "child_name": case.child_name,
+        "sex": case.sex,
+        "birth_date_day": str(b.day),
+        "birth_date_month": str(b.month),
+        "birth_date_year": str(b.year),
+        "nik": case.nik,
+        "caregiver_name": case.caregiver_name,
+        "caregiver_relation": case.caregiver_relation,
+        "caregiver_phone": case.caregiver_phone,
+        "address": case.address,
+        "reason": "Sesuai Kartu Keluarga",
+    }
+    other = nik_for(b, sex=case.sex, region="520206", seq=77)
+    html = client.post(f"/cases/{case.code}/identity/", {**form, "nik": other}).content.decode()
+    assert 'id="nik-warning"' in html and "NIK ini terdaftar di wilayah lain: Kec. Praya Timur" in html
+    case.refresh_from_db()
+    assert case.nik != other and not IdentityCorrection.objects.filter(case=case).exists()
+    r = client.post(f"/cases/{case.code}/identity/", {**form, "nik": other, "confirm_nik": other})
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.nik == other
+    # The NIK unchanged: no warning again on the next correction.
+    r = client.post(f"/cases/{case.code}/identity/", {**form, "nik": other, "address": "RT 3"})
+    assert r.status_code == 302
 
 
 def test_identity_correction_is_audited_with_the_old_value_for_the_team_only(sent, client):

@@ -3,6 +3,7 @@ categories, withdrawal with a confirmation, the child's needs following a comple
 private thread's JSON, and the kecamatan facilitator's actions on a "needs attention" item."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -68,6 +69,35 @@ def test_inbox_filters_are_get_parameters(sent, client, query, shown):
     response = client.get("/cases/inbox/" + query)
     assert response.status_code == 200
     assert (sent["referral"].case.code in response.content.decode()) is shown
+
+
+@pytest.mark.parametrize(
+    ("query", "is_open", "summary"),
+    [
+        ("", False, []),
+        ("?tab=all", False, []),
+        ("?sort=deadline", False, []),
+        ("?service=akta-kelahiran", True, ["Akta kelahiran"]),
+        ("?kecamatan=52.02.01&overdue=on", True, ["Praya", "Hanya yang terlambat"]),
+        ("?sort=newest", True, ["Terbaru dulu"]),
+        ("?service=no-such-service", False, []),
+    ],
+)
+def test_inbox_filters_fold_into_saring_open_when_one_is_on(sent, client, query, is_open, summary):
+    """On a phone the filter form is a <details> "Saring" (no JavaScript needed): closed with no filter, open
+    with one, its summary naming the filters in force, and a link to clear them."""
+    import re
+
+    client.force_login(_u(sent, L1))
+    html = client.get("/cases/inbox/" + query).content.decode()
+    fold = re.search(r"<details class=\"filters-fold\"( open)?>\s*<summary>(.*?)</summary>", html, re.S)
+    assert fold, html[:3000]
+    assert bool(fold.group(1)) is is_open
+    assert "Saring" in fold.group(2)
+    for word in summary:
+        assert word in fold.group(2)
+    assert ("Hapus saringan" in html) is is_open
+    assert '<form method="get" class="filters"' in html.split("<details", 1)[1]
 
 
 def test_inbox_sorts_by_deadline_by_default(sent):
@@ -449,3 +479,108 @@ def test_the_facilitators_thread_about_it_is_linked_to_the_case(raised, client):
     client.force_login(_u(raised, "kader_jago"))
     form = client.get(f"/forums/f/52.02.01.2013/new/?case={code}").content.decode()
     assert 'name="case"' not in form
+
+
+# --- linking an existing forum thread from the "needs attention" page ----------------------------------------
+
+
+def _kec_threads(world):
+    """Two open threads of the Kec. Praya forum; the forum of Kec. Praya Timur (the facilitator of Praya cannot
+    read it)."""
+    from forums.services import forum_ensure, thread_create
+
+    praya = forum_ensure(area=world["areas"]["52.02.01"])
+    author = _u(world, "fasilitator_praya")
+    a = thread_create(forum=praya, author=author, title="Rapat bulanan kecamatan", body="Agenda rapat.")
+    b = thread_create(forum=praya, author=author, title="Akta kelahiran yang terlambat", body="Daftar.")
+    from portal.areas.models import Area
+
+    other = forum_ensure(area=Area.objects.get(code="52.02.06"))
+    return a, b, other
+
+
+def test_the_attention_page_offers_to_link_an_open_thread_of_the_kecamatan_forum(raised, client):
+    a, b, _other = _kec_threads(raised)
+    r = raised["referral"]
+    client.force_login(_u(raised, "fasilitator_praya"))
+    html = client.get(f"/cases/attention/{r.pk}/").content.decode()
+    assert 'id="attention-threads"' in html and 'action="/forums/f/52.02.01/link-case/"' in html
+    assert f'value="{a.pk}"' in html and "Rapat bulanan kecamatan" in html
+    assert 'name="number"' in html and f'name="case" value="{r.case.code}"' in html
+    form = html.split('action="/forums/f/52.02.01/link-case/"')[1].split("</form>")[0]
+    assert re.search(r'name="csrfmiddlewaretoken" value="[^"]{32,}"', form)  # a panel's own context has it
+    assert "Belum ada topik forum yang ditautkan" in html
+    assert CHILD_NAME not in html
+
+
+@pytest.mark.parametrize(
+    ("how", "linked", "message"),
+    [
+        ("radio", True, "ditautkan ke kasus"),
+        ("number", True, "ditautkan ke kasus"),
+        ("hash", True, "ditautkan ke kasus"),
+        ("address", True, "ditautkan ke kasus"),
+        ("nothing", False, "Pilih topik, atau ketik nomornya"),
+        ("garbage", False, "Pilih topik, atau ketik nomornya"),
+        ("unknown", False, "Tidak ada topik"),
+    ],
+)
+def test_linking_an_existing_thread_by_choice_or_number(raised, client, how, linked, message):
+    from forums.models import Thread
+    from portal.audit.models import AuditEntry
+
+    a, b, _other = _kec_threads(raised)
+    r = raised["referral"]
+    code = r.case.code
+    back = f"/cases/attention/{r.pk}/"
+    data = {
+        "radio": {"thread": b.pk},
+        "number": {"number": str(b.pk), "thread": a.pk},  # the typed number wins over the choice
+        "hash": {"number": f"#{b.pk}"},
+        "address": {"number": f"http://testserver/forums/t/{b.pk}/"},
+        "nothing": {},
+        "garbage": {"number": "satu"},
+        "unknown": {"number": "999999"},
+    }[how]
+    client.force_login(_u(raised, "fasilitator_praya"))
+    response = client.post("/forums/f/52.02.01/link-case/", {**data, "case": code, "next": back}, follow=True)
+    assert response.redirect_chain[-1][0] == back
+    assert message in response.content.decode()
+    b.refresh_from_db()
+    assert (b.case_code == code) is linked
+    assert Thread.objects.get(pk=a.pk).case_code == ""
+    assert AuditEntry.objects.filter(action="forum.thread_link_case", case_code=code).exists() is linked
+    if linked:  # the page lists it now, and no longer among the threads to link
+        html = response.content.decode()
+        listed = html.split('id="attention-threads"')[1]
+        assert f'href="/forums/t/{b.pk}/"' in listed and f'value="{b.pk}"' not in listed
+
+
+@pytest.mark.parametrize(
+    ("who", "forum", "refused"),
+    [
+        ("kader_jago", "52.02.01.2013", "kasus"),  # a cadre may not see the case: the service refuses
+        ("fasilitator_praya", "52.02.06", None),  # a forum the facilitator cannot read: 404
+    ],
+)
+def test_linking_is_only_for_who_may_see_the_case_and_the_thread(raised, client, who, forum, refused):
+    from forums.models import Thread
+    from forums.services import forum_ensure
+    from portal.areas.models import Area
+
+    r = raised["referral"]
+    area = Area.objects.get(code=forum)
+    f = forum_ensure(area=area)
+    author = _u(raised, "kader_jago") if forum.startswith("52.02.01") else _u(raised, "fasilitator_praya")
+    t = Thread.objects.create(forum=f, title="Topik lain", author=author, last_post_at=timezone.now())
+    client.force_login(_u(raised, who))
+    response = client.post(
+        f"/forums/f/{forum}/link-case/",
+        {"thread": t.pk, "case": r.case.code, "next": "https://evil.example/"},
+    )
+    t.refresh_from_db()
+    assert t.case_code == ""
+    if refused is None:
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 302 and response["Location"] == f"/forums/f/{forum}/"  # never away
