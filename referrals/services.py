@@ -725,6 +725,9 @@ def referral_transition(
         setattr(referral, spec.note_field, note)
     if spec.outcome_required:
         referral.outcome = outcome
+    # Who of the agency hears of this change: read before a claim below, so that the colleagues learn that the
+    # referral is now taken (and do not work it twice), and not again afterwards.
+    liaisons = list(referral_liaisons(referral=referral)) if action != "send" else []
     if action in ("accept", "start") and "liaison" in access.actors and not referral.claimed_by_id:
         # The liaison who accepts handles it, unless a colleague claimed it first ("saya tangani", issue 20):
         # an accepted referral that says "nobody handles it" read as a contradiction in the journeys.
@@ -755,7 +758,7 @@ def referral_transition(
     if action != "send":
         # The case team hears of every change; the agency's other liaisons too, so that two colleagues do
         # not work the same referral (notify never tells the actor).
-        recipients = [*referral_team(referral=referral), *referral_liaisons(referral=referral)]
+        recipients = [*referral_team(referral=referral), *liaisons]
         notify(
             recipients=recipients,
             kind=spec.notify_kind,

@@ -129,6 +129,11 @@ def test_the_liaison_who_accepts_handles_it_unless_a_colleague_claimed_it(sent, 
     assert r.status == Status.ACCEPTED
     assert r.claimed_by == _u(sent, claimed_first or L1)
     assert r.claimed_at is not None
+    # The colleague hears that it was accepted (it is taken now) unless it was already theirs to handle.
+    told = set(
+        Notification.objects.filter(kind="referral.accepted").values_list("recipient__username", flat=True)
+    )
+    assert L2 in told
 
 
 def test_claim_limits_the_agency_notifications_to_the_handler(sent):
