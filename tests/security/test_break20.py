@@ -116,8 +116,8 @@ def test_reminding_the_agency_again_and_again_sends_one_reminder_a_day(raised):
     liaison = raised["users"]["dukcapil_loteng_1"]
     assert Notification.objects.filter(kind="referral.reminder", recipient=liaison).count() == 1
     assert ReferralEvent.objects.filter(referral=r, action="remind").count() == 1
-    html = _text(_client(raised["users"]["fasilitator_praya"]).get(f"/cases/attention/{r.pk}/"))
-    assert "sudah diingatkan" in html  # says why nothing was sent
+    html = _text(client.get(f"/cases/attention/{r.pk}/"))
+    assert "sudah diingatkan" in html  # says why nothing was sent, and when it can be sent again
 
 
 def test_a_reminder_is_for_an_item_that_needs_attention_only(world):
@@ -268,3 +268,34 @@ def test_the_kept_referral_note_ends_with_the_session(world):
     client.force_login(worker)
     html = _text(client.get(f"/cases/{case.code}/referrals/new/?service={svc.slug}"))
     assert CHILD_NAME not in html.split("<main", 1)[-1].split("<h1", 1)[-1].split("</h1>", 1)[-1]
+
+
+@pytest.mark.parametrize(
+    "path,method,exc,status",
+    [
+        ("/cases/x/", "get", "conflict", 409),
+        ("/cases/x/", "post", "conflict", 409),
+        ("/forums/t/1/reply/", "post", "invalid", 422),
+        ("/dashboard/", "get", "invalid", 422),
+    ],
+)
+def test_a_refusal_no_page_view_caught_is_its_message_and_a_way_back(rf, path, method, exc, status):
+    """The kind behind the anonymised-case 500: any page view that lets a service's Conflict or InvalidInput
+    through. The error middleware answers it for every page (the API has its own handlers)."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils import translation
+
+    from portal.core.errors import Conflict, InvalidInput
+    from portal.core.middleware import PelitaErrorMiddleware
+
+    request = getattr(rf, method)(path, HTTP_REFERER="https://evil.example/x")
+    request.user = AnonymousUser()
+    error = Conflict("Sudah berubah: muat ulang.") if exc == "conflict" else InvalidInput("Tulis alasannya.")
+    with translation.override("id"):
+        response = PelitaErrorMiddleware(lambda r: None).process_exception(request, error)
+    assert response.status_code == status
+    body = response.content.decode()
+    assert str(error.message) in body and "evil.example" not in body
+    api = rf.get("/api/v1/cases")
+    api.user = AnonymousUser()
+    assert PelitaErrorMiddleware(lambda r: None).process_exception(api, error) is None
