@@ -6,6 +6,7 @@ issue 20") and the ones that held stay as regression tests. The world is tests/s
 a dusun of Desa Jago, consent to Dukcapil, a referral sent to Dukcapil with a private message."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -183,7 +184,12 @@ def test_a_person_page_is_for_people_who_share_a_forum(world, viewer, person, sh
         assert response.status_code == 200
     else:
         assert response.status_code == 404
-        assert _text(response) == _text(missing)
+
+        # The very page of an unknown username (the path echoed in the header's links and the CSRF mask aside).
+        def same(body, name):
+            return re.sub(r'value="[A-Za-z0-9]{64}"', "", body.replace(name, "?"))
+
+        assert same(_text(response), person) == same(_text(missing), "no_such_person_x")
 
 
 def test_the_forum_people_list_is_for_its_readers_only(world, token_for):
