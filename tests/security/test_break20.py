@@ -305,3 +305,54 @@ def test_a_refusal_no_page_view_caught_is_its_message_and_a_way_back(rf, path, m
     api = rf.get("/api/v1/cases")
     api.user = AnonymousUser()
     assert PelitaErrorMiddleware(lambda r: None).process_exception(api, error) is None
+
+
+# --- 7. identity correction: who sees the new value, who sees the old one ---------------------------------------
+
+
+def test_a_corrected_identity_reaches_the_open_referral_only_and_the_old_value_the_team_only(
+    world, token_for
+):
+    from portal.agencies.models import Service
+    from referrals.identity import case_correct_identity
+    from referrals.services import consent_record, referral_create, referral_transition
+
+    users, case, worker = world["users"], world["case"], world["worker"]
+    referral_transition(
+        actor=users["dukcapil_loteng_1"], referral_id=world["referral"].pk, action="decline", note="x"
+    )
+    dinsos = world["agencies"]["Dinas Sosial Kab. Lombok Tengah"]
+    consent_record(actor=worker, code=case.code, given_by="X", relation="nenek", agencies=[dinsos])
+    open_ref = referral_create(
+        actor=worker, code=case.code, agency=dinsos, service=Service.objects.get(slug="pkh"), note="n"
+    )
+    case_correct_identity(
+        actor=worker, code=case.code, values={"child_name": "Baiq Kirana Correctedname"}, reason="typo"
+    )
+    surfaces = {
+        "case page": f"/cases/{case.code}/",
+        "open referral": f"/cases/referrals/{open_ref.pk}/",
+        "ended referral": f"/cases/referrals/{world['referral'].pk}/",
+        "audit": f"/cases/{case.code}/audit/",
+        "identity form": f"/cases/{case.code}/identity/",
+    }
+
+    def seen(username):
+        client, out = _client(users[username]), {}
+        for name, url in surfaces.items():
+            out[name] = _text(client.get(url))
+        api = Client()
+        for name, url in {"api case": f"/api/v1/cases/{case.code}", "api list": "/api/v1/referrals"}.items():
+            out[name] = _text(api.get(url, HTTP_AUTHORIZATION=token_for(users[username])))
+        return out
+
+    # The agency with an open referral: the corrected name, never the old one (the audit is the team's).
+    for name, body in seen("dinsos_loteng").items():
+        assert CHILD_NAME not in body, ("dinsos", name)
+    assert "Correctedname" in seen("dinsos_loteng")["open referral"]
+    # The agency whose referral ended: neither.
+    for username in ("dukcapil_loteng_1", "dukcapil_loteng_2", "fasilitator_praya", "kader_jago"):
+        for name, body in seen(username).items():
+            assert CHILD_NAME not in body and "Correctedname" not in body, (username, name)
+    # The case team: the old value in its audit trail.
+    assert CHILD_NAME in seen("pendamping_jago")["audit"]
