@@ -356,3 +356,25 @@ def test_a_corrected_identity_reaches_the_open_referral_only_and_the_old_value_t
             assert CHILD_NAME not in body and "Correctedname" not in body, (username, name)
     # The case team: the old value in its audit trail.
     assert CHILD_NAME in seen("pendamping_jago")["audit"]
+
+
+def test_a_mention_links_only_the_forums_readers(world):
+    """Writing a username in a post linked it when the account existed: an oracle for every username. Only the
+    forum's readers are mentioned now; any other name stays the text that was typed."""
+    from forums.selectors import forum_get
+    from forums.services import post_create, post_edit, thread_create
+
+    users = world["users"]
+    author = users["kader_jago"]
+    forum = forum_get(user=author, code="52.02.01.2013")
+    body = "Tolong @fasilitator_jago dan @dukcapil_loteng_1 dan @no_such_person_x dan @kader_sukaraja"
+    thread = thread_create(forum=forum, author=author, title="Sebutan", body=body)
+    reply = post_create(thread=thread, author=author, body=body)
+    opening = thread.posts.order_by("number").first()
+    for post in (opening, reply):
+        html = post.body_html
+        assert "/forums/people/fasilitator_jago/" in html
+        for outsider in ("dukcapil_loteng_1", "no_such_person_x", "kader_sukaraja"):
+            assert f"/forums/people/{outsider}/" not in html and f"@{outsider}" in html
+    edited = post_edit(post=reply, editor=author, body=body + " lagi")
+    assert "/forums/people/dukcapil_loteng_1/" not in edited.body_html
