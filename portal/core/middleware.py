@@ -75,7 +75,11 @@ def service_refused(request, exception):
     if not back:
         back = request.path if request.method == "GET" else "/home/"
     status = 409 if isinstance(exception, Conflict) else 422
-    return render(request, "refused.html", {"message": str(exception.message), "back": back}, status=status)
+    response = render(
+        request, "refused.html", {"message": str(exception.message), "back": back}, status=status
+    )
+    response["Cache-Control"] = "no-store, private"  # about one person's case or thread, as the page itself
+    return response
 
 
 def protected_delete_refused(request, exception):

@@ -378,3 +378,30 @@ def test_a_mention_links_only_the_forums_readers(world):
             assert f"/forums/people/{outsider}/" not in html and f"@{outsider}" in html
     edited = post_edit(post=reply, editor=author, body=body + " lagi")
     assert "/forums/people/dukcapil_loteng_1/" not in edited.body_html
+
+
+def test_an_abandoned_referral_note_leaves_the_session_store_within_the_hour(world, monkeypatch):
+    """The detour's draft was kept for the session's weeks when the person never came back from the consent
+    form: a note about a child in the session table and its backups, out of reach of anonymisation."""
+    import time
+
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from portal.agencies.models import Service
+    from referrals import views_inbox
+
+    client = _client(world["worker"])
+    case = world["case"]
+    svc = Service.objects.get(slug="pkh")
+    client.post(
+        f"/cases/{case.code}/referrals/new/",
+        {"service": svc.slug, "note": f"Draft about {CHILD_NAME}", "to_consent": "1"},
+    )
+    key = client.session.session_key
+    assert CHILD_NAME in str(SessionStore(session_key=key).load())
+    later = time.time() + views_inbox.DRAFT_MAX_AGE + 1
+    monkeypatch.setattr(views_inbox.time, "time", lambda: later)
+    client.get("/cases/")  # any page of the app
+    assert CHILD_NAME not in str(SessionStore(session_key=key).load())
+    html = _text(client.get(f"/cases/{case.code}/referrals/new/?service={svc.slug}"))
+    assert "Draft about" not in html
