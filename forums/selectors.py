@@ -23,7 +23,7 @@ from portal.core.text import search_terms
 from portal.people.models import OVERSEER_ROLES, Membership
 from portal.people.selectors import user_belongs_to_or_oversees
 
-from .models import Forum, ForumUser, Post, PostFlag, Thread, ThreadUser
+from .models import Forum, ForumUser, ForumUserObjectPermission, Post, PostFlag, Thread, ThreadUser
 from .permissions import MODERATE, POST, VIEW, forum_perms, readable_forum_ids
 
 READ_CUTOFF_DAYS = getattr(settings, "PELITA_FORUM_READ_CUTOFF_DAYS", 30)
@@ -539,3 +539,26 @@ def is_case_worker(*, user) -> bool:
     from portal.people.models import Role
 
     return user.is_authenticated and Membership.objects.filter(user=user, role=Role.CASE_WORKER).exists()
+
+
+def person_visible(*, viewer, username: str):
+    """The person page of `username` for this viewer, or None (a 404 like an unknown username). Break-it round on
+    issue 20: the page answered every signed-in person for every active username, so guessing usernames listed
+    every account and its full name. A person is shown to someone they can be mentioned to: who reads a forum
+    the viewer reads, or wrote a topic or post in one (author links outlive a membership); and to themselves."""
+    from django.contrib.auth import get_user_model
+
+    person = get_user_model().objects.filter(username=username, is_active=True).first()
+    if person is None or not viewer.is_authenticated:
+        return None
+    if person.pk == viewer.pk or viewer.is_superuser:
+        return person
+    readable = readable_forum_ids(user=viewer)
+    shares = (
+        ForumUserObjectPermission.objects.filter(
+            user=person, permission__codename=VIEW, content_object_id__in=readable
+        ).exists()
+        or Post.objects.filter(author=person, thread__forum_id__in=readable).exists()
+        or Thread.objects.filter(author=person, forum_id__in=readable).exists()
+    )
+    return person if shares else None

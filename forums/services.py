@@ -119,29 +119,34 @@ def thread_url(thread: Thread, number: int | None = None) -> str:
     return url
 
 
-def _render(body: str, field: str = "body") -> tuple[str, list]:
+def _render(body: str, field: str = "body", *, forum: Forum | None = None) -> tuple[str, list]:
     """Render a body and find the active people it mentions outside code (one query, only for bodies that
-    mention someone)."""
+    mention someone). With the forum, only its readers are mentioned (linked): a mention of anyone else stays
+    plain text, so writing a username in a post does not tell whether the account exists (break-it 20)."""
     found: list = []
 
     def resolve(names):
-        found.extend(
-            User.objects.filter(
-                username__iregex=r"^(" + "|".join(map(re.escape, names)) + r")$", is_active=True
-            )
+        people = User.objects.filter(
+            username__iregex=r"^(" + "|".join(map(re.escape, names)) + r")$", is_active=True
         )
+        if forum is not None:
+            people = people.filter(
+                forumuserobjectpermission__content_object=forum,
+                forumuserobjectpermission__permission__codename=VIEW,
+            ).distinct()
+        found.extend(people)
         return {u.username.lower(): u.username for u in found}
 
     rendered = render(body, resolve=resolve, field_name=field)
     return rendered.html, found
 
 
-def _rerender(body: str) -> str:
+def _rerender(body: str, forum: Forum | None = None) -> str:
     """The HTML of a stored text being rewritten by a purge (a post that quoted purged text). A text saved before
     the nesting cap may exceed it: it is then shown as plain paragraphs rather than refused, so a purge never
     fails half-way."""
     try:
-        return _render(body)[0]
+        return _render(body, forum=forum)[0]
     except InvalidInput:
         from django.utils.html import escape, linebreaks
 
@@ -302,7 +307,7 @@ def _thread_write(
         if existing is not None:  # the same form sent twice: the first one stands
             return existing
     now = timezone.now()
-    html, mentioned = _render(body, field)
+    html, mentioned = _render(body, field, forum=forum)
     thread = Thread(
         forum=forum,
         title=title,
@@ -390,7 +395,7 @@ def post_create(*, thread: Thread, author, body: str, client_token: str = "") ->
             return existing
     if locked.locked and MODERATE not in forum_perms(user=author, forum=thread.forum):
         raise Conflict(_("This thread is locked: no new replies."))
-    html, mentioned = _render(body)
+    html, mentioned = _render(body, forum=thread.forum)
     number = locked.last_post_number + 1
     post = Post(
         thread=locked, number=number, author=author, body=body, body_html=html, client_token=client_token
@@ -474,7 +479,7 @@ def post_edit(*, post: Post, editor, body: str) -> Post:
     body = clean_body(body)
     if body == post.body:
         return post
-    html, mentioned = _render(body)
+    html, mentioned = _render(body, forum=post.thread.forum)
     PostRevision.objects.create(post=post, body=post.body, editor=editor)
     already = set(Mention.objects.filter(post=post).values_list("user_id", flat=True))
     post.body, post.body_html, post.edited_at = body, html, timezone.now()
@@ -614,7 +619,7 @@ def _scrub_quotes(*, post: Post, texts: list[str]) -> int:
         body = pattern.sub(marker, other.body)
         if body != other.body:
             other.body = body
-            other.body_html = _rerender(body)
+            other.body_html = _rerender(body, other.thread.forum)
             other.save(update_fields=["body", "body_html"])
             changed += 1
         for revision in other.revisions.exclude(body=""):

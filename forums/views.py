@@ -5,7 +5,6 @@ import re
 from types import SimpleNamespace
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -699,7 +698,7 @@ def search(request):
 def person(request, username):
     person = None
     if USERNAME_RE.match(username):
-        person = get_user_model().objects.filter(username=username, is_active=True).first()
+        person = selectors.person_visible(viewer=request.user, username=username)
     if person is None:
         raise Http404
     return render(request, "forums/person.html", {"person": person})

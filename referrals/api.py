@@ -172,7 +172,7 @@ def referral_row(r, *, is_team: bool | None = None) -> dict:
         "completed_at": r.completed_at,
         "overdue": selectors.referral_is_overdue(r, now=now),
         "outcome": r.outcome,
-        "decline_reason": r.decline_reason,
+        "decline_reason": selectors.decline_note_seen(referral=r, is_team=is_team),
         "decline_category": r.decline_category,
         "close_reason": r.close_reason,
         "consent_override": r.consent_override,

@@ -30,6 +30,10 @@ def no_store(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        if hasattr(request, "session"):
+            from .views_inbox import referral_draft_expire
+
+            referral_draft_expire(request)  # a kept referral note outlives its detour by an hour at most
         try:
             response = view(request, *args, **kwargs)
         except (NotFound, Forbidden, Http404, PermissionDenied) as exc:

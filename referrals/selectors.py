@@ -437,13 +437,27 @@ _AGENCY_NOTE_ACTIONS = frozenset(
 )
 
 
+# Free text written *for* the case team only, whoever wrote it (issue 20: the decline note, where liaisons name
+# the child or the family; the agency and the dashboard see the reason's category). Blank for everyone else on
+# every surface: the page's history, the API's `history` and `decline_reason`.
+TEAM_ONLY_NOTE_ACTIONS = frozenset({"decline"})
+
+
+def decline_note_seen(*, referral: Referral, is_team: bool) -> str:
+    """The referral's decline note for this viewer: the case team's only."""
+    return referral.decline_reason if is_team else ""
+
+
 def referral_history(*, referral: Referral, is_team: bool = True) -> list[ReferralEvent]:
-    """The referral's history, oldest first. For the agency of an ended referral the team's notes are blank."""
+    """The referral's history, oldest first. For the agency of an ended referral the team's notes are blank;
+    the notes written for the case team only (TEAM_ONLY_NOTE_ACTIONS) are blank for the agency always."""
     events = list(referral.events.select_related("by").order_by("at", "pk"))
-    if not sees_team_notes(referral=referral, is_team=is_team):
-        for e in events:
-            if e.action not in _AGENCY_NOTE_ACTIONS:
-                e.note = ""
+    if is_team:
+        return events
+    team_notes = sees_team_notes(referral=referral, is_team=is_team)
+    for e in events:
+        if e.action in TEAM_ONLY_NOTE_ACTIONS or (not team_notes and e.action not in _AGENCY_NOTE_ACTIONS):
+            e.note = ""
     return events
 
 

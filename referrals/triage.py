@@ -7,11 +7,14 @@ Like services.py: each action is one transaction, the referral row locked, the r
 (`ReferralEvent`) and an audit entry written, notifications stored in the same transaction. Notifications name
 the case by its code only, never the child."""
 
+import datetime as dt
 import re
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from portal.audit.services import audit_log
@@ -27,6 +30,8 @@ from .selectors import MAX_ID, agency_liaisons, referral_access
 # History actions of this module (ReferralEvent.action); the referral page names each.
 CLAIM, RELEASE, PASS = "claim", "release", "pass_on"
 REMIND, HANDLED = "remind", "attention_handled"
+# One reminder of the agency per referral per this long, whoever presses (break-it round on issue 20).
+REMIND_EVERY = dt.timedelta(hours=getattr(settings, "PELITA_REMIND_EVERY_HOURS", 24))
 
 
 def _event(referral, *, action, by, note="") -> ReferralEvent:
@@ -207,7 +212,27 @@ def attention_remind(*, actor, referral_id: int, request=None) -> Referral:
     referral = _overseer_referral(actor=actor, referral_id=referral_id)
     if referral.status not in OPEN_STATUSES:
         raise Conflict(_("This referral is no longer open: there is nothing to remind."))
-    from .selectors import referral_liaisons
+    from .selectors import referral_is_overdue, referral_liaisons
+
+    # Break-it round on issue 20: a reminder is for an item that needs attention (past its deadline), and at
+    # most one per referral per REMIND_EVERY whoever presses (every overseer above the desa may): the row lock
+    # above makes two presses at once one reminder.
+    now = timezone.now()
+    if not referral_is_overdue(referral, now=now):
+        raise Conflict(_("This referral is not overdue yet: there is nothing to remind."))
+    last = (
+        referral.events.filter(action=REMIND, at__gt=now - REMIND_EVERY).order_by("-at").values("at").first()
+    )
+    if last:
+        raise Conflict(
+            _(
+                "The agency was already reminded of this referral on %(when)s. You can remind it again after %(next)s."
+            )
+            % {
+                "when": date_format(timezone.localtime(last["at"]), "DATETIME_FORMAT"),
+                "next": date_format(timezone.localtime(last["at"] + REMIND_EVERY), "DATETIME_FORMAT"),
+            }
+        )
 
     notify(
         recipients=referral_liaisons(referral=referral),

@@ -6,8 +6,10 @@ Views parse the form, call one write of triage.py / services.py and redirect (PO
 token of OnceForm makes a double submit harmless); a refusal is a message in the person's language."""
 
 import re
+import time
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -370,6 +372,21 @@ def triage_context(access) -> dict:
 # --- consent first (issue 20) -------------------------------------------------------------------------------
 
 DRAFT_KEY = "pelita.referral_draft"
+# The kept draft's note may name the child: it lives in the session store (a database row, its backups) only
+# for the detour to the consent form, not for the session's weeks (break-it 20). Every page of the app drops
+# an older one (http.py), and restoring refuses it.
+DRAFT_MAX_AGE = 60 * getattr(settings, "PELITA_REFERRAL_DRAFT_MINUTES", 60)
+
+
+def referral_draft_expire(request) -> None:
+    """Forget a kept referral draft older than DRAFT_MAX_AGE (and the consent form's way back with it)."""
+    session = getattr(request, "session", None)
+    if session is None or DRAFT_KEY not in session:
+        return
+    kept = session.get(DRAFT_KEY) or {}
+    if not isinstance(kept.get("at"), int) or time.time() - kept["at"] > DRAFT_MAX_AGE:
+        session.pop(DRAFT_KEY, None)
+        session.pop(DRAFT_KEY + ".next", None)
 
 
 def referral_draft_save_and_go_to_consent(request, *, case, slug):
@@ -377,6 +394,7 @@ def referral_draft_save_and_go_to_consent(request, *, case, slug):
     server-side session for this case and service, and the person goes to the consent form, which returns to
     the referral form."""
     request.session[DRAFT_KEY] = {
+        "at": int(time.time()),
         "case": case.code,
         "service": slug[:60],
         "note": (request.POST.get("note") or "")[:4000],
@@ -393,6 +411,7 @@ def referral_draft_save_and_go_to_consent(request, *, case, slug):
 
 def referral_draft_restore(request, *, case, slug) -> dict:
     """The kept referral draft of this case and service, once (then forgotten), as the form's initial."""
+    referral_draft_expire(request)
     draft = request.session.get(DRAFT_KEY)
     if request.method != "GET" or not draft or draft.get("case") != case.code or draft.get("service") != slug:
         return {}

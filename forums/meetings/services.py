@@ -486,7 +486,7 @@ def minutes_save(*, meeting: Meeting, actor, body: str, publish: bool = False) -
     if post is not None:
         if body != post.body:
             PostRevision.objects.create(post=post, body=post.body, editor=actor)
-            html, _mentioned = _render(body)
+            html, _mentioned = _render(body, forum=post.thread.forum)
             post.body, post.body_html, post.edited_at = body, html, timezone.now()
             post.save(update_fields=["body", "body_html", "edited_at"])
             audit_log(actor=actor, action="meeting.minutes_edit", target=meeting)

@@ -49,11 +49,37 @@ class PelitaErrorMiddleware:
             raise Http404(str(exception.message))
         if isinstance(exception, Forbidden):
             raise PermissionDenied(str(exception.message))
+        from .errors import Conflict, InvalidInput
+
+        if isinstance(exception, Conflict | InvalidInput) and not request.path_info.startswith("/api/"):
+            return service_refused(request, exception)
         from django.db.models import ProtectedError, RestrictedError
 
         if isinstance(exception, ProtectedError | RestrictedError):
             return protected_delete_refused(request, exception)
         return None
+
+
+def service_refused(request, exception):
+    """A service's Conflict (409) or InvalidInput (422) that a page view did not turn into a message of its own
+    (break-it round on issue 20: a correction of an anonymised case was a 500): the service's message, which is
+    Pelita's own translated text that says what to do, and a way back. Never a 500."""
+    from django.shortcuts import render
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from .errors import Conflict
+
+    back = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=False):
+        back = ""
+    if not back:
+        back = request.path if request.method == "GET" else "/home/"
+    status = 409 if isinstance(exception, Conflict) else 422
+    response = render(
+        request, "refused.html", {"message": str(exception.message), "back": back}, status=status
+    )
+    response["Cache-Control"] = "no-store, private"  # about one person's case or thread, as the page itself
+    return response
 
 
 def protected_delete_refused(request, exception):

@@ -95,7 +95,9 @@ def test_the_team_and_overseers_still_see_every_referral(many, client, token_for
 
 # How a referral ends, who ends it, and what that side writes (the agency's own text stays visible to it).
 ENDINGS = [
-    ("decline", "dukcapil_loteng_1", ["decline"], {"note": "KK belum ada"}, "KK belum ada"),
+    # Issue 20: the decline note is written for the case team only; the agency keeps the category
+    # (tests/security/test_break20.py).
+    ("decline", "dukcapil_loteng_1", ["decline"], {"note": "KK belum ada"}, None),
     ("withdraw", "pendamping_jago", ["withdraw"], {"note": TEAM_WITHDRAW_NOTE}, None),
     (
         "complete",

@@ -245,6 +245,16 @@ ROWS = [
         f"/cases/attention/{MISSING_ID}/remind/",
         everyone_else(HIDDEN, facilitator=OK, coordinator=OK),
     ),
+    # a person's page (break-it 20): only for whom the person can be mentioned to (who reads a forum the viewer
+    # reads); for anyone else the very 404 of an unknown username, so usernames cannot be enumerated
+    Row(
+        "person page",
+        "page",
+        "get",
+        "/forums/people/{person}/",
+        "/forums/people/no_such_person_x/",
+        everyone_else(HIDDEN, **FORUM_READERS),
+    ),
     # notification: only its recipient
     Row(
         "notification",
@@ -404,6 +414,7 @@ def matrix_world(world):
             "agency": world["dukcapil"].pk,
             "thread_title": thread.title,
             "story": story.pk,
+            "person": "kader_jago",
             "story_title": story.title,
             "story_url": story.get_parent().url + story.slug + "/",
             "story_missing_url": story.get_parent().url + "no-such-story/",
