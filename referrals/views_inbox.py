@@ -29,6 +29,7 @@ from .forms import (
     OneActionForm,
     WithdrawForm,
 )
+from .inbox_rows import inbox_rows_html
 from .models import Status
 
 TABS = (
@@ -87,6 +88,7 @@ def inbox(request):
             "form": form,
             "tab": tab,
             "page": page,
+            "rows": inbox_rows_html(page.object_list),
             "counts": selectors.inbox_counts(user=request.user),
             "tabs": [(k, labels[k]) for k, _label in TABS],
             "filters": filters,
