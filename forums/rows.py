@@ -132,3 +132,58 @@ def reply_fields_html(once_token: str) -> SafeString:
         html = f"{form['once_token']}\n" + render_to_string("forums/_field.html", {"field": form["body"]})
         _REPLY_FIELDS[key] = html
     return mark_safe(html)  # noqa: S308 (rendered by Django's widgets, escaped there)
+
+
+def _badges(t, s) -> str:
+    """forums/_thread_badges.html for one thread of a list."""
+    out = []
+    if t.pinned:
+        out.append(f'<span class="badge">{s["pinned"]}</span> ')
+    if t.locked:
+        out.append(f'<span class="badge">{s["locked"]}</span> ')
+    if t.kind == "announcement":
+        out.append(f'<span class="badge warn">{s["announcement"]}</span> ')
+    elif t.kind == "case":
+        out.append(f'<span class="badge">{escape(t.case_code)}</span> ')
+    if t.escalated_from_id:
+        area = escape(t.escalated_from.forum.area.display_name)
+        out.append(f'<span class="badge alert">{s["from"] % {"area": area}}</span> ')
+    target = t.escalation_target
+    if target:
+        area = escape(target.forum.area.display_name)
+        out.append(f'<span class="badge warn escalated-to">{s["to"] % {"area": area}}</span> ')
+    if t.resolved_at:
+        out.append(f'<span class="badge ok">{s["resolved"]}</span> ')
+    return "".join(out)
+
+
+def thread_list_html(threads, *, T, new_label) -> SafeString:  # noqa: N803 (the template's name)
+    """The `<li>` of each thread of a forum's page (the inside of `<ul class="list threads">`)."""
+    from django.utils.formats import localize
+    from django.utils.translation import ngettext
+
+    s = {
+        "pinned": escape(_("Pinned")),
+        "locked": escape(_("Locked")),
+        "announcement": escape(_("Announcement")),
+        "resolved": escape(_("Resolved")),
+        "from": _("From %(area)s"),
+        "to": _("Escalated to %(area)s"),
+    }
+    new_label = escape(new_label)
+    out = []
+    add = out.append
+    for t in threads:
+        pk = t.pk
+        unread = t.unread
+        new = f'<a class="badge new" href="{T}{pk}/unread/">{new_label}</a> ' if unread else ""
+        n = t.posts_count
+        posts = ngettext("%(n)s post", "%(n)s posts", n) % {"n": localize(n)}
+        add(
+            f'<li class="thread-row{" unread" if unread else ""}">\n'
+            f'{_badges(t, s)}{new}<a href="{T}{pk}/{"unread/" if unread else ""}" class="thread-title">'
+            f"{escape(t.title)}</a>\n"
+            f'<br><span class="small muted">{escape(t.author.shown_name)} · {posts} · {_stamp(t.last_post_at)}</span>\n'
+            f"</li>"
+        )
+    return mark_safe("".join(out))  # noqa: S308 (every value above is escaped)

@@ -151,7 +151,7 @@ def _forum_context(request, forum) -> dict:
         selectors.forum_threads(user=request.user, forum=forum), selectors.THREADS_PER_PAGE
     ).get_page(request.GET.get("page"))
     selectors.mark_unread(page.object_list, cutoff=selectors.forum_cutoff(user=request.user, forum=forum))
-    return {
+    context = {
         "forum": forum,
         "page": page,
         "attention": selectors.forum_needs_attention(forum=forum),
@@ -160,6 +160,10 @@ def _forum_context(request, forum) -> dict:
         "T": _prefix("forums:thread"),
         "new_label": _("New"),
     }
+    context["thread_rows"] = rows.thread_list_html(
+        page.object_list, T=context["T"], new_label=context["new_label"]
+    )
+    return context
 
 
 @login_required
