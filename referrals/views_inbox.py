@@ -63,7 +63,7 @@ def inbox(request):
         kecamatan=data.get("kecamatan", ""),
         overdue=bool(data.get("overdue")),
         sort=data.get("sort") or "deadline",
-    )
+    ).only(*selectors.INBOX_ROW_FIELDS)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     filters = {
         k: data.get(k)
