@@ -30,7 +30,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from bench.forums_pagecache import profile, queries  # noqa: E402
+from bench.forums_pagecache import paired, profile, queries  # noqa: E402
 from bench.loadgen.models import LoadRun  # noqa: E402
 
 PAGES = {
@@ -38,22 +38,6 @@ PAGES = {
     "inbox_overdue": "/cases/inbox/?tab=overdue",
     "inbox_all": "/cases/inbox/?tab=all",
 }
-
-
-def paired(client, base_url, url, n) -> tuple[float, float]:
-    """Median CPU of the trivial view and of the page, requested alternately (the same moments of a shared
-    machine's load for both)."""
-    import statistics
-    import time
-
-    base, page = [], []
-    for _ in range(n):
-        for url_, samples in ((base_url, base), (url, page)):
-            start = time.process_time()
-            response = client.get(url_)
-            samples.append(time.process_time() - start)
-            assert response.status_code == 200, (url_, response.status_code)
-    return statistics.median(base) * 1000, statistics.median(page) * 1000
 
 
 def main():
