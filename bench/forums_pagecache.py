@@ -78,7 +78,9 @@ def queries(client, url, before=None) -> int:
 
 
 def profile(client, url, n, before=None) -> dict:
-    prof = cProfile.Profile(time.process_time)  # CPU, not wall clock (the database's waiting is not the page's CPU)
+    prof = cProfile.Profile(
+        time.process_time
+    )  # CPU, not wall clock (the database's waiting is not the page's CPU)
     for _ in range(n):
         if before:
             before()
