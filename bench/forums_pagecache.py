@@ -78,9 +78,8 @@ def queries(client, url, before=None) -> int:
 
 
 def profile(client, url, n, before=None) -> dict:
-    prof = cProfile.Profile(
-        time.process_time
-    )  # CPU, not wall clock (the database's waiting is not the page's CPU)
+    # CPU time, not the wall clock: the database's waiting is not the page's CPU.
+    prof = cProfile.Profile(time.process_time)
     for _ in range(n):
         if before:
             before()
