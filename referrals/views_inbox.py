@@ -64,7 +64,12 @@ def inbox(request):
         overdue=bool(data.get("overdue")),
         sort=data.get("sort") or "deadline",
     ).only(*selectors.INBOX_ROW_FIELDS)
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    counts = selectors.inbox_counts(user=request.user)
+    paginator = Paginator(qs, 25)
+    if tab in counts and not any(data.get(k) for k in ("service", "status", "kecamatan", "overdue")):
+        # An unfiltered tab holds what its count says: the paginator needs no COUNT(*) of its own (issue 17).
+        paginator.count = counts[tab]
+    page = paginator.get_page(request.GET.get("page"))
     filters = {
         k: data.get(k)
         for k in ("service", "status", "kecamatan", "sort")
@@ -89,7 +94,7 @@ def inbox(request):
             "tab": tab,
             "page": page,
             "rows": inbox_rows_html(page.object_list),
-            "counts": selectors.inbox_counts(user=request.user),
+            "counts": counts,
             "tabs": [(k, labels[k]) for k, _label in TABS],
             "filters": filters,
             "bulk_form": BulkAcceptForm(),
