@@ -148,7 +148,8 @@ def forum_detail(request, code):
 def _forum_context(request, forum) -> dict:
     perms = forum_perms(user=request.user, forum=forum)
     page = Paginator(
-        selectors.forum_threads(user=request.user, forum=forum), selectors.THREADS_PER_PAGE
+        selectors.forum_threads(user=request.user, forum=forum).only(*selectors.FORUM_ROW_FIELDS),
+        selectors.THREADS_PER_PAGE,
     ).get_page(request.GET.get("page"))
     selectors.mark_unread(page.object_list, cutoff=selectors.forum_cutoff(user=request.user, forum=forum))
     context = {
