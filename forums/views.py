@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,7 +20,7 @@ from portal.core import pagecache
 from portal.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 from . import pagecache as deps
-from . import selectors, services
+from . import rows, selectors, services
 from .forms import (
     CaseLinkForm,
     DeleteForm,
@@ -146,10 +147,11 @@ def forum_detail(request, code):
 def _forum_context(request, forum) -> dict:
     perms = forum_perms(user=request.user, forum=forum)
     page = Paginator(
-        selectors.forum_threads(user=request.user, forum=forum), selectors.THREADS_PER_PAGE
+        selectors.forum_threads(user=request.user, forum=forum).only(*selectors.FORUM_ROW_FIELDS),
+        selectors.THREADS_PER_PAGE,
     ).get_page(request.GET.get("page"))
     selectors.mark_unread(page.object_list, cutoff=selectors.forum_cutoff(user=request.user, forum=forum))
-    return {
+    context = {
         "forum": forum,
         "page": page,
         "attention": selectors.forum_needs_attention(forum=forum),
@@ -158,6 +160,10 @@ def _forum_context(request, forum) -> dict:
         "T": _prefix("forums:thread"),
         "new_label": _("New"),
     }
+    context["thread_rows"] = rows.thread_list_html(
+        page.object_list, T=context["T"], new_label=context["new_label"]
+    )
+    return context
 
 
 @login_required
@@ -244,7 +250,7 @@ def thread_detail(request, pk):
     entry, versions = pagecache.fetch(key, _thread_deps(request, pk))
     if entry is not None and _case_still(request, entry["meta"]):
         return pagecache.finish(request, entry["html"], state="hit")
-    context, moved = _thread_context(request, pk, once=pagecache.MARKS.ONCE)
+    context, moved = _thread_context(request, pk, once=pagecache.MARKS.ONCE, csrf=pagecache.MARKS.CSRF)
     html = render_to_string("forums/thread.html", {**context, **_cache_marks()}, request=request)
     if not moved:  # a view that moved the marker shows "new" marks the next view will not: never stored
         thread = context["thread"]
@@ -253,8 +259,9 @@ def thread_detail(request, pk):
     return pagecache.finish(request, html, state="miss")
 
 
-def _thread_context(request, pk, once=None) -> tuple[dict, bool]:
-    """The thread page's context, and whether this view moved the reader's marker."""
+def _thread_context(request, pk, once=None, csrf=None) -> tuple[dict, bool]:
+    """The thread page's context, and whether this view moved the reader's marker (`once`, `csrf`: the page
+    cache's placeholders for the one-time token and the CSRF token)."""
     thread = selectors.thread_page_get(user=request.user, pk=pk)
     perms = forum_perms(user=request.user, forum=thread.forum)
     last_page = selectors.page_of(thread.last_post_number)
@@ -296,6 +303,8 @@ def _thread_context(request, pk, once=None) -> tuple[dict, bool]:
         "reply_form": (ReplyForm(initial={"once_token": once}) if once else ReplyForm())
         if can_post
         else None,
+        # The placeholder's fields are the same on every page: rendered once per language (forums/rows.py).
+        "reply_fields": rows.reply_fields_html(once) if can_post and once else None,
         "origin_visible": origin_visible,
         "target": target,
         "target_visible": target_visible,
@@ -305,6 +314,16 @@ def _thread_context(request, pk, once=None) -> tuple[dict, bool]:
         "reply_url": reverse("forums:reply", args=[thread.pk]),
         "people_url": reverse("forums:people", args=[thread.forum.area.code]),
     }
+    context["post_rows"] = rows.post_list_html(
+        posts,
+        user_id=request.user.pk,
+        can_moderate=context["can_moderate"],
+        can_post=can_post,
+        P=context["P"],
+        U=context["U"],
+        reply_url=context["reply_url"],
+        csrf_token=csrf or get_token(request),
+    )
     return context, moved
 
 

@@ -32,6 +32,7 @@ from .forms import (
     OneActionForm,
     WithdrawForm,
 )
+from .inbox_rows import inbox_rows_html
 from .models import Status
 
 TABS = (
@@ -65,8 +66,13 @@ def inbox(request):
         kecamatan=data.get("kecamatan", ""),
         overdue=bool(data.get("overdue")),
         sort=data.get("sort") or "deadline",
-    )
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    ).only(*selectors.INBOX_ROW_FIELDS)
+    counts = selectors.inbox_counts(user=request.user)
+    paginator = Paginator(qs, 25)
+    if tab in counts and not any(data.get(k) for k in ("service", "status", "kecamatan", "overdue")):
+        # An unfiltered tab holds what its count says: the paginator needs no COUNT(*) of its own (issue 17).
+        paginator.count = counts[tab]
+    page = paginator.get_page(request.GET.get("page"))
     filters = {
         k: data.get(k)
         for k in ("service", "status", "kecamatan", "sort")
@@ -91,7 +97,8 @@ def inbox(request):
             "form": form,
             "tab": tab,
             "page": page,
-            "counts": selectors.inbox_counts(user=request.user),
+            "rows": inbox_rows_html(page.object_list),
+            "counts": counts,
             "tabs": [(k, labels[k]) for k, _label in TABS],
             "filters": filters,
             # On a phone the filters fold into "Saring", open while one is on, its summary naming them.

@@ -107,6 +107,10 @@ TEMPLATES = [
     },
 ]
 
+# Plain widgets (inputs, selects, text areas) rendered in Python, the same HTML as Django's widget templates
+# (issue 17: one template per widget and per option was a large share of the hot pages' CPU).
+FORM_RENDERER = "portal.core.formrender.FastRenderer"
+
 # Database: a SQLite file in the clone unless DATABASE_URL names another.
 # SQLite, however it is named (the default file or `DATABASE_URL=sqlite:///path`), gets the options that let
 # readers and writers work at once: WAL, a busy timeout, and write transactions that take the lock up front so
