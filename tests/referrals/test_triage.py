@@ -241,7 +241,7 @@ def test_decline_reason_category_and_a_team_only_note(sent, client):
     )
     r.refresh_from_db()
     assert r.status == Status.DECLINED and r.decline_category == "incomplete_documents"
-    assert response.status_code == 302
+    assert response.status_code == 422  # the page again, the form open (h7: a redirect lost the note)
     html = client.get(f"/cases/referrals/{r.pk}/").content.decode()
     assert (
         "Dokumen tidak lengkap" in html and "KK Ibu Secret belum ada" not in html
@@ -266,6 +266,42 @@ def test_withdraw_asks_for_confirmation_and_a_reason(sent, client):
     )
     r.refresh_from_db()
     assert r.status == Status.WITHDRAWN and r.withdraw_reason == "Salah kirim"
+
+
+@pytest.mark.parametrize(
+    "who, action, data, kept, message",
+    [
+        (
+            "liaison",
+            "decline",
+            {"note": "Ibu <b>Wati</b> 😀 \u202e"},
+            "Ibu &lt;b&gt;Wati&lt;/b&gt; 😀 \u202e",
+            "Pilih alasan penolakan dari daftar.",
+        ),
+        (
+            "worker",
+            "withdraw",
+            {"note": "Salah kirim ke Dukcapil"},
+            "Salah kirim ke Dukcapil",
+            "Centang kotak untuk memastikan rujukan ini ditarik.",
+        ),
+        ("worker", "withdraw", {"confirm": "on"}, "checked", "Tulis alasan rujukan ini ditarik."),
+    ],
+)
+def test_a_refused_decline_or_withdrawal_keeps_what_was_typed(sent, client, who, action, data, kept, message):
+    """h7: the refusal was a redirect with a message at the top: the note typed on a phone was gone."""
+    from portal.core.idempotency import new_token
+
+    r = sent["referral"]
+    client.force_login(_u(sent, L1) if who == "liaison" else sent["worker"])
+    response = client.post(f"/cases/referrals/{r.pk}/{action}/", {**data, "once_token": new_token()})
+    r.refresh_from_db()
+    assert r.status == Status.SENT
+    assert response.status_code == 422
+    html = response.content.decode()
+    form = html.split(f'id="action-{action}"', 1)[1].split("</details>", 1)[0]
+    assert form.startswith(" open>") and message in form and kept in form
+    assert "<b>Wati</b>" not in html
 
 
 # --- needs follow --------------------------------------------------------------------------------------------
