@@ -159,6 +159,13 @@ def test_dashboard_sorts_links_and_labels_fit(
         figure.first.click()
         page.wait_for_url("**/dashboard/overdue/**")
         assert "APM-" in page.locator("table.overdue-list").inner_text()
+        # h7: the days overdue, the figure this list is for, in sight at 360 px (it was the last column, cut off).
+        for cell in (
+            page.locator("table.overdue-list thead th.num"),
+            page.locator("table.overdue-list td.num").first,
+        ):
+            box = cell.bounding_box()
+            assert box["x"] + box["width"] <= PHONE["width"], box
         page.screenshot(
             path=str(artifacts_dir / f"small-screen-overdue-{'js' if javascript else 'nojs'}.png"),
             full_page=True,
