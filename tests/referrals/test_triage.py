@@ -556,6 +556,25 @@ def test_the_attention_page_offers_to_link_an_open_thread_of_the_kecamatan_forum
     assert CHILD_NAME not in html
 
 
+def test_a_right_to_left_override_in_the_title_does_not_turn_the_case_code_around(raised, client):
+    """h7 (break-it 20): a title with U+202E turned the rest of the message around: the facilitator read the
+    case code backwards. The title is a bidi isolate (U+2068 … U+2069) inside the message."""
+    from forums.models import Thread
+
+    a, b, _other = _kec_threads(raised)
+    Thread.objects.filter(pk=b.pk).update(title="Rapat \u202eterbalik")
+    r = raised["referral"]
+    client.force_login(_u(raised, "fasilitator_praya"))
+    response = client.post(
+        "/forums/f/52.02.01/link-case/",
+        {"thread": b.pk, "case": r.case.code, "next": f"/cases/attention/{r.pk}/"},
+        follow=True,
+    )
+    assert (
+        f"“\u2068Rapat \u202eterbalik\u2069” ditautkan ke kasus {r.case.code}." in response.content.decode()
+    )
+
+
 @pytest.mark.parametrize(
     ("how", "linked", "message"),
     [
