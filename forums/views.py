@@ -786,6 +786,8 @@ def forum_link_case(request, code):
         messages.success(
             request,
             _("Thread “%(title)s” is linked to case %(code)s.")
-            % {"title": thread.title, "code": thread.case_code},
+            # The title in a bidi isolate: a right-to-left override typed in it stops at its end instead of
+            # turning the case code after it around (APM-5202-00001 read "10000-2025-MPA").
+            % {"title": f"\u2068{thread.title}\u2069", "code": thread.case_code},
         )
     return redirect(nxt)

@@ -327,7 +327,10 @@ class ClaimForm(OnceForm):
 
 class DeclineForm(OnceForm):
     decline_category = forms.ChoiceField(
-        label=_("Reason"), choices=DeclineReason.choices, widget=forms.RadioSelect
+        label=_("Reason"),
+        choices=DeclineReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the reason for declining from the list.")},
     )
     note = forms.CharField(
         label=_("Note for the case team"),
@@ -340,9 +343,15 @@ class DeclineForm(OnceForm):
 
 class WithdrawForm(OnceForm):
     note = forms.CharField(
-        label=_("Why the referral is withdrawn"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Why the referral is withdrawn"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Write why the referral is withdrawn.")},
     )
-    confirm = forms.BooleanField(label=_("Yes, withdraw this referral: the agency stops work on it."))
+    confirm = forms.BooleanField(
+        label=_("Yes, withdraw this referral: the agency stops work on it."),
+        error_messages={"required": _("Tick the box to confirm the withdrawal.")},
+    )
 
 
 class AttentionHandledForm(OnceForm):

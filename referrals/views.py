@@ -431,7 +431,7 @@ def _referral_context(request, access, *, forms_by_action=None, message_form=Non
         context["thread_open"] = referral.status in (Status.SENT, Status.ACCEPTED, Status.IN_PROGRESS)
     from .views_inbox import triage_context  # issue 20: claims, decline reasons, withdrawal, one-step accept
 
-    context.update(triage_context(access))
+    context.update(triage_context(access, forms_by_action))
     if access.is_team and referral.status == Status.DECLINED:
         others = [
             a

@@ -132,6 +132,15 @@ def _back(request, pk):
     return redirect("referrals:referral_detail", pk=pk)
 
 
+def _form_again(request, pk, action, form):
+    """A decline or withdrawal that is not complete comes back as the referral page with the form open, its
+    errors and what was typed (a redirect lost the note), for whoever may see the referral at all."""
+    from .views import _render_referral
+
+    access = selectors.referral_access(user=request.user, referral_id=pk)
+    return _render_referral(request, access, status=422, forms_by_action={action: form})
+
+
 @login_required
 @require_POST
 def inbox_bulk_accept(request):
@@ -201,8 +210,7 @@ def referral_accept_start(request, pk):
 def referral_decline(request, pk):
     form = DeclineForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose the reason for declining from the list."))
-        return _back(request, pk)
+        return _form_again(request, pk, "decline", form)
     try:
         services.referral_transition(
             actor=request.user,
@@ -224,8 +232,7 @@ def referral_decline(request, pk):
 def referral_withdraw(request, pk):
     form = WithdrawForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("To withdraw, write the reason and tick the confirmation."))
-        return _back(request, pk)
+        return _form_again(request, pk, "withdraw", form)
     try:
         services.referral_transition(
             actor=request.user,
@@ -351,7 +358,12 @@ def attention_handled(request, pk):
     )
 
 
-def triage_context(access) -> dict:
+def _bound(forms_by_action, action, form_class):
+    form = (forms_by_action or {}).get(action)
+    return form if isinstance(form, form_class) else form_class()
+
+
+def triage_context(access, forms_by_action=None) -> dict:
     """What the referral page adds for issue 20: who handles it (and to whom a liaison may pass it), the
     decline and withdrawal forms, the one-step accept, the met need's undo, the thread's JSON address."""
     referral = access.referral
@@ -359,8 +371,8 @@ def triage_context(access) -> dict:
     context = {
         "claimed_by": referral.claimed_by if referral.claimed_by_id else None,
         "claim_form": ClaimForm(),
-        "decline_form": DeclineForm(),
-        "withdraw_form": WithdrawForm(),
+        "decline_form": _bound(forms_by_action, "decline", DeclineForm),
+        "withdraw_form": _bound(forms_by_action, "withdraw", WithdrawForm),
         "one_step_form": OneActionForm(),
         "undo_form": OneActionForm(),
         "one_step": access.is_liaison

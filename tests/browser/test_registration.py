@@ -197,3 +197,42 @@ def test_registration_steps_summary_date_duplicates_and_correction(
     expect(page.locator("main ins").first).to_have_text("Lalu Zulkarnain Saputra")
     _shot(page, artifacts_dir, f"6-audit-{tag}")
     context.close()
+
+
+def test_the_phones_back_button_goes_back_one_step_and_keeps_the_typing(
+    asgi_server, demo, browser, artifacts_dir, monkeypatch
+):
+    """h7 (break-it 20): with JavaScript the steps were one page, so the phone's back button on step 2 left the
+    form (to the home page) and everything typed was gone. Each step shown by "Lanjut" is now a history entry."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    base = asgi_server
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    _login(page, base, "pendamping_jago")
+    page.goto(f"{base}/cases/new/")
+    page.evaluate("window.__sameDocument = true")
+    page.locator("#id_child_name").fill("Baiq Uji 😀")
+    page.get_by_label("Perempuan").check()
+    page.locator("#id_birth_date_day").fill("17")
+    page.locator("#id_birth_date_month").fill("5")
+    page.locator("#id_birth_date_year").fill(str(dt.date.today().year - 6))
+    page.locator("#id_area").select_option(label="Dusun Jago Timur, Desa Jago")
+    page.locator("#step-child").get_by_role("button", name="Lanjut").click()
+    expect(_step(page, "caregiver")).to_be_visible()
+    page.locator("#id_caregiver_name").fill("Inaq Uji")
+    page.evaluate("history.back()")  # the phone's back button
+    expect(_step(page, "child")).to_be_visible()
+    assert page.url == f"{base}/cases/new/"
+    expect(page.locator("#id_child_name")).to_have_value("Baiq Uji 😀")
+    page.evaluate("history.forward()")
+    expect(_step(page, "caregiver")).to_be_visible()
+    expect(page.locator("#id_caregiver_name")).to_have_value("Inaq Uji")
+    # "Kembali" walks the same history: back again from step 1 leaves the form, not step 2 again.
+    page.locator("#step-caregiver").get_by_role("button", name="Kembali").click()
+    expect(_step(page, "child")).to_be_visible()
+    assert page.evaluate("window.__sameDocument === true")
+    _fits(page)
+    _shot(page, artifacts_dir, "7-back-button-js")
+    page.evaluate("history.back()")
+    page.wait_for_url(f"{base}/home/")
+    context.close()

@@ -159,6 +159,13 @@ def test_dashboard_sorts_links_and_labels_fit(
         figure.first.click()
         page.wait_for_url("**/dashboard/overdue/**")
         assert "APM-" in page.locator("table.overdue-list").inner_text()
+        # h7: the days overdue, the figure this list is for, in sight at 360 px (it was the last column, cut off).
+        for cell in (
+            page.locator("table.overdue-list thead th.num"),
+            page.locator("table.overdue-list td.num").first,
+        ):
+            box = cell.bounding_box()
+            assert box["x"] + box["width"] <= PHONE["width"], box
         page.screenshot(
             path=str(artifacts_dir / f"small-screen-overdue-{'js' if javascript else 'nojs'}.png"),
             full_page=True,
@@ -208,4 +215,31 @@ def test_letter_print_button(asgi_server, demo_full, browser, artifacts_dir, mon
     page.goto(url)
     assert not page.locator("[data-print]").is_visible()
     assert page.locator("[data-print-hint]").is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_long_word_in_a_message_stays_inside_the_phone(
+    asgi_server, demo_full, browser, artifacts_dir, monkeypatch, javascript
+):
+    """h7 (break-it 20): a pasted link or any long unbroken word in the private thread made the referral page
+    28,000 px wide at 360 px (the whole page scrolled sideways, the form out of sight)."""
+    from django.contrib.auth import get_user_model
+
+    from referrals.models import Referral
+    from referrals.services import referral_message_post
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    referral = Referral.objects.filter(agency__name__icontains="Dukcapil").order_by("pk").first()
+    worker = get_user_model().objects.get(username="pendamping_jago")
+    long_word = "https://contoh.go.id/" + "x" * 3000
+    referral_message_post(actor=worker, referral_id=referral.pk, body=f"Lihat {long_word} 😀", request=None)
+    context = browser.new_context(viewport=PHONE, java_script_enabled=javascript)
+    page = context.new_page()
+    _login(page, asgi_server, "dukcapil_loteng_1")
+    page.goto(f"{asgi_server}/cases/referrals/{referral.pk}/")
+    expect(page.locator(".thread .message").last).to_contain_text("contoh.go.id")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], width
+    page.screenshot(path=str(artifacts_dir / f"small-screen-long-word-{'js' if javascript else 'nojs'}.png"))
     context.close()

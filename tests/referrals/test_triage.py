@@ -241,7 +241,7 @@ def test_decline_reason_category_and_a_team_only_note(sent, client):
     )
     r.refresh_from_db()
     assert r.status == Status.DECLINED and r.decline_category == "incomplete_documents"
-    assert response.status_code == 302
+    assert response.status_code == 422  # the page again, the form open (h7: a redirect lost the note)
     html = client.get(f"/cases/referrals/{r.pk}/").content.decode()
     assert (
         "Dokumen tidak lengkap" in html and "KK Ibu Secret belum ada" not in html
@@ -266,6 +266,42 @@ def test_withdraw_asks_for_confirmation_and_a_reason(sent, client):
     )
     r.refresh_from_db()
     assert r.status == Status.WITHDRAWN and r.withdraw_reason == "Salah kirim"
+
+
+@pytest.mark.parametrize(
+    "who, action, data, kept, message",
+    [
+        (
+            "liaison",
+            "decline",
+            {"note": "Ibu <b>Wati</b> 😀 \u202e"},
+            "Ibu &lt;b&gt;Wati&lt;/b&gt; 😀 \u202e",
+            "Pilih alasan penolakan dari daftar.",
+        ),
+        (
+            "worker",
+            "withdraw",
+            {"note": "Salah kirim ke Dukcapil"},
+            "Salah kirim ke Dukcapil",
+            "Centang kotak untuk memastikan rujukan ini ditarik.",
+        ),
+        ("worker", "withdraw", {"confirm": "on"}, "checked", "Tulis alasan rujukan ini ditarik."),
+    ],
+)
+def test_a_refused_decline_or_withdrawal_keeps_what_was_typed(sent, client, who, action, data, kept, message):
+    """h7: the refusal was a redirect with a message at the top: the note typed on a phone was gone."""
+    from portal.core.idempotency import new_token
+
+    r = sent["referral"]
+    client.force_login(_u(sent, L1) if who == "liaison" else sent["worker"])
+    response = client.post(f"/cases/referrals/{r.pk}/{action}/", {**data, "once_token": new_token()})
+    r.refresh_from_db()
+    assert r.status == Status.SENT
+    assert response.status_code == 422
+    html = response.content.decode()
+    form = html.split(f'id="action-{action}"', 1)[1].split("</details>", 1)[0]
+    assert form.startswith(" open>") and message in form and kept in form
+    assert "<b>Wati</b>" not in html
 
 
 # --- needs follow --------------------------------------------------------------------------------------------
@@ -518,6 +554,25 @@ def test_the_attention_page_offers_to_link_an_open_thread_of_the_kecamatan_forum
     assert re.search(r'name="csrfmiddlewaretoken" value="[^"]{32,}"', form)  # a panel's own context has it
     assert "Belum ada topik forum yang ditautkan" in html
     assert CHILD_NAME not in html
+
+
+def test_a_right_to_left_override_in_the_title_does_not_turn_the_case_code_around(raised, client):
+    """h7 (break-it 20): a title with U+202E turned the rest of the message around: the facilitator read the
+    case code backwards. The title is a bidi isolate (U+2068 … U+2069) inside the message."""
+    from forums.models import Thread
+
+    a, b, _other = _kec_threads(raised)
+    Thread.objects.filter(pk=b.pk).update(title="Rapat \u202eterbalik")
+    r = raised["referral"]
+    client.force_login(_u(raised, "fasilitator_praya"))
+    response = client.post(
+        "/forums/f/52.02.01/link-case/",
+        {"thread": b.pk, "case": r.case.code, "next": f"/cases/attention/{r.pk}/"},
+        follow=True,
+    )
+    assert (
+        f"“\u2068Rapat \u202eterbalik\u2069” ditautkan ke kasus {r.case.code}." in response.content.decode()
+    )
 
 
 @pytest.mark.parametrize(

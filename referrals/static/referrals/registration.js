@@ -3,7 +3,8 @@
 // the summary and the step's fields rendered by the page's own templates) and shows the next step only when it
 // passes; "Kembali" switches back at once. Without JavaScript the buttons are submits and the server does the
 // same. Every input stays in the form, so nothing typed is lost. If the check cannot be asked (offline, an
-// error), the button submits the form as it would without JavaScript.
+// error), the button submits the form as it would without JavaScript. Each step shown by "Lanjut" is an entry
+// of the browser's history: the phone's back button goes back one step (typing kept), not off the form.
 const focusable = document.querySelector("[data-focus-on-load]");
 if (focusable) focusable.focus();
 
@@ -32,6 +33,13 @@ for (const form of document.querySelectorAll("form[data-steps]")) {
     stepInput.value = slug;
     if (focus) focusLegend(slug);
   };
+  // The history: this page's entry knows its step; "Lanjut" adds one; back (the phone's or "Kembali") returns.
+  const STATE = "registrationStep";
+  history.replaceState({ ...(history.state || {}), [STATE]: stepInput.value }, "");
+  window.addEventListener("popstate", (event) => {
+    const slug = event.state && event.state[STATE];
+    if (slug && slugs.includes(slug)) show(slug);
+  });
   // The server's answer: its summary, and the fields it checked (with their messages, or none now).
   const apply = (answer) => {
     for (const [name, html] of Object.entries(answer.fields || {})) {
@@ -72,7 +80,9 @@ for (const form of document.querySelectorAll("form[data-steps]")) {
     const from = slugs.indexOf(stepInput.value);
     const to = slugs.indexOf(button.dataset.go);
     if (to <= from) {
-      show(button.dataset.go);
+      const previous = from > 0 && history.state && history.state.previousStep === button.dataset.go;
+      if (previous) history.back(); // the entry "Lanjut" added: popstate shows the step
+      else show(button.dataset.go);
       return;
     }
     if (busy) return;
@@ -91,6 +101,9 @@ for (const form of document.querySelectorAll("form[data-steps]")) {
     button.removeAttribute("aria-busy");
     apply(answer);
     if (answer.ok) {
+      if (answer.step !== stepInput.value) {
+        history.pushState({ [STATE]: answer.step, previousStep: stepInput.value }, "");
+      }
       show(answer.step);
     } else {
       show(answer.step, { focus: false });
