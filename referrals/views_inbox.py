@@ -289,6 +289,11 @@ def need_undo(request, pk):
 
 @login_required
 def attention(request, pk):
+    return _attention_page(request, pk)
+
+
+def _attention_page(request, pk, *, handled_note: str = "", handled_error: str = "", status: int = 200):
+    """The "needs attention" page; after a refused "mark handled", with what was typed and why (422)."""
     referral = triage.attention_referral(actor=request.user, referral_id=pk)
     kecamatan = referral.case.village.parent
     from django.utils import timezone
@@ -309,6 +314,8 @@ def attention(request, pk):
         ],
         "remind_form": OneActionForm(),
         "handled_form": AttentionHandledForm(),
+        "handled_note": handled_note,
+        "handled_error": handled_error,
         "forum_url": reverse("forums:forum", kwargs={"code": kecamatan.code}) if kecamatan else "",
         "thread_url": (
             reverse("forums:thread_new", kwargs={"code": kecamatan.code}) + f"?case={referral.case.code}"
@@ -323,7 +330,7 @@ def attention(request, pk):
         if kecamatan
         else [],
     }
-    return render(request, "referrals/attention.html", context)
+    return render(request, "referrals/attention.html", context, status=status)
 
 
 @login_required
@@ -343,12 +350,14 @@ def attention_remind(request, pk):
 @require_POST
 def attention_handled(request, pk):
     form = AttentionHandledForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    typed = str(request.POST.get("note", ""))[:5000]
+    # A note over the form's limit is still the service's to refuse (its message), and what was typed comes back.
+    note = form.cleaned_data["note"] if form.is_valid() else typed
     try:
         r = triage.attention_mark_handled(actor=request.user, referral_id=pk, note=note, request=request)
     except InvalidInput as exc:
-        messages.error(request, exc.message)
-        return redirect("referrals:attention", pk=pk)
+        # The page again, the note as typed and the reason at the field: nothing typed is lost (issue 20).
+        return _attention_page(request, pk, handled_note=typed, handled_error=str(exc.message), status=422)
     messages.success(
         request, _("Marked handled: %(code)s left the “needs attention” list.") % {"code": r.case.code}
     )

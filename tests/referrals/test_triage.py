@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from django.utils.html import escape
 
 from portal.core.errors import Conflict, Forbidden, NotFound
 from portal.notifications.models import Notification
@@ -393,8 +394,15 @@ def test_facilitator_reminds_and_marks_handled(raised, client):
     assert set(notes.values_list("recipient__username", flat=True)) == {L1, L2}
     assert all(CHILD_NAME not in n.text for n in notes)
     assert ReferralEvent.objects.filter(referral=r, action="remind").exists()
-    # Handled needs a note.
-    client.post(f"/cases/attention/{r.pk}/handled/", {"note": "", "once_token": new_token()})
+    # Handled needs a note; a refused one comes back as typed, with the reason at the field.
+    for typed, why in (("   ", "Tulis apa yang sudah dilakukan"), ("<b>x</b>" * 200, "paling banyak 1000")):
+        response = client.post(
+            f"/cases/attention/{r.pk}/handled/", {"note": typed, "once_token": new_token()}
+        )
+        assert response.status_code == 422
+        page = response.content.decode()
+        assert 'id="handled-note-error"' in page and why in page
+        assert escape(typed) in page and "<b>x</b>" not in page
     assert needs_attention_for_area(area=raised["areas"]["52.02.01"])
     response = client.post(
         f"/cases/attention/{r.pk}/handled/", {"note": "Sudah ditelepon", "once_token": new_token()}
