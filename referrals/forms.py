@@ -356,7 +356,14 @@ class WithdrawForm(OnceForm):
 
 class AttentionHandledForm(OnceForm):
     note = forms.CharField(
-        label=_("What was done about it"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("What was done about it"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        # The service's own words (triage.attention_mark_handled), not Django's "This field is required".
+        error_messages={
+            "required": _("Write what was done."),
+            "max_length": _("A note is at most 1000 characters."),
+        },
     )
 
 

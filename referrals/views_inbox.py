@@ -351,12 +351,16 @@ def attention_remind(request, pk):
 def attention_handled(request, pk):
     form = AttentionHandledForm(request.POST)
     typed = str(request.POST.get("note", ""))[:5000]
-    # A note over the form's limit is still the service's to refuse (its message), and what was typed comes back.
-    note = form.cleaned_data["note"] if form.is_valid() else typed
+    # A refusal (the form's input rules, or the service's) shows the page again, the note as typed and the reason
+    # at the field: nothing typed is lost (issue 20). Only a valid form's text reaches the service.
+    if not form.is_valid():
+        errors = form.errors.get("note") or form.non_field_errors() or [_("Write what was done.")]
+        return _attention_page(request, pk, handled_note=typed, handled_error=str(errors[0]), status=422)
     try:
-        r = triage.attention_mark_handled(actor=request.user, referral_id=pk, note=note, request=request)
+        r = triage.attention_mark_handled(
+            actor=request.user, referral_id=pk, note=form.cleaned_data["note"], request=request
+        )
     except InvalidInput as exc:
-        # The page again, the note as typed and the reason at the field: nothing typed is lost (issue 20).
         return _attention_page(request, pk, handled_note=typed, handled_error=str(exc.message), status=422)
     messages.success(
         request, _("Marked handled: %(code)s left the “needs attention” list.") % {"code": r.case.code}
