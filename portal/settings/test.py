@@ -39,3 +39,7 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
 
     _os.environ.setdefault("PELITA_TEST_CACHE_PREFIX", f"pelita-test-{_uuid.uuid4().hex[:8]}")
     CACHES["default"]["KEY_PREFIX"] = _os.environ["PELITA_TEST_CACHE_PREFIX"]  # noqa: F405
+    # The same for the channel layer's pub/sub channels: two test sessions on one Redis (CI's two runs, helpers
+    # side by side) would otherwise receive each other's `user.<id>` messages, ids being reused across databases.
+    if "prefix" in CHANNEL_LAYERS["default"].get("CONFIG", {}):  # noqa: F405
+        CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"{_os.environ['PELITA_TEST_CACHE_PREFIX']}-ch"  # noqa: F405
