@@ -11,6 +11,11 @@ The rules:
 - **Blank**: a text made only of invisible characters (spaces of every kind, zero-width spaces and joiners,
   direction marks and overrides, the byte order mark, the soft hyphen, Hangul fillers, the braille blank)
   counts as empty: a title of zero-width spaces is a missing title.
+- **Direction controls are contained** (the "Trojan Source" kind, CVE-2021-42574): an embedding or override
+  (U+202A, U+202B, U+202D, U+202E) or isolate (U+2066–U+2068) left open is closed at the end of its line, and a
+  closer with nothing to close (U+202C, U+2069) is dropped, so a right-to-left override typed in a title reverses
+  at most the title itself, never the sentence, list or notification it is put in. Everything else is kept as
+  typed (`contain_bidi`).
 - **Length**: every free-text value has a limit. `TEXT_MAX` is the generic one (a long forum post); fields set
   tighter limits of their own (a title 160, a name 120).
 - **Dates**: years 1900 to 2100 (API.md); a field may narrow that by sense (a birth date not in the future)."""
@@ -59,9 +64,52 @@ def is_blank(value: str) -> bool:
     return all(_invisible(ch) for ch in value)
 
 
+_EMBED_OPEN = frozenset("\u202a\u202b\u202d\u202e")  # LRE, RLE, LRO, RLO: closed by PDF (U+202C)
+_ISOLATE_OPEN = frozenset("\u2066\u2067\u2068")  # LRI, RLI, FSI: closed by PDI (U+2069)
+_PDF, _PDI = "\u202c", "\u2069"
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_LINE_ENDS = frozenset("\n\r\u2029\u0085\u2028\x0b\x0c\x1c\x1d\x1e")
+
+
+def contain_bidi(value: str) -> str:
+    """`value` with every direction control contained in its line (rules: the module's docstring; the pairing
+    is Unicode's bidirectional algorithm's, UAX #9, BD9: a PDI closes its isolate and the embeddings opened
+    inside it, a PDF only an embedding opened inside the current isolate). Text without such controls is
+    returned unchanged (the same object)."""
+    if not _BIDI.search(value):
+        return value
+    out: list[str] = []
+    stack: list[str] = []  # "E" (embedding/override) or "I" (isolate), innermost last
+
+    def close_all() -> None:
+        while stack:
+            out.append(_PDF if stack.pop() == "E" else _PDI)
+
+    for ch in value:
+        if ch in _EMBED_OPEN:
+            stack.append("E")
+        elif ch in _ISOLATE_OPEN:
+            stack.append("I")
+        elif ch == _PDF:
+            if not stack or stack[-1] != "E":
+                continue  # nothing of this text's to close: it would close the page's own
+            stack.pop()
+        elif ch == _PDI:
+            if "I" not in stack:
+                continue
+            while stack.pop() != "I":
+                pass
+        elif ch in _LINE_ENDS:
+            close_all()
+        out.append(ch)
+    close_all()
+    return "".join(out)
+
+
 def clean_text(value: str) -> str:
-    """Blank text becomes ""; other text is kept exactly as typed."""
-    return "" if is_blank(value) else value
+    """Blank text becomes ""; direction controls are contained (`contain_bidi`); other text is kept exactly as
+    typed."""
+    return "" if is_blank(value) else contain_bidi(value)
 
 
 def year_ok(value) -> bool:

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.core.errors import InvalidInput, NotFound
+from portal.core.text import contain_bidi
 
 from . import live
 from .channels import channels
@@ -80,6 +81,10 @@ def _clean_params(*, kind: str, params: dict, actor) -> dict:
         value = params[key]
         if not isinstance(value, str | int | float):
             value = str(value)
+        if isinstance(value, str):
+            # A title or name goes inside the kind's sentence (and an SMS, a WhatsApp message): a direction
+            # override in it must stop at its end (portal.core.text.contain_bidi; nothing is added otherwise).
+            value = contain_bidi(value)
         cleaned[key] = value
     return cleaned
 

@@ -24,6 +24,17 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name or self.get_full_name() or self.username
 
+    def save(self, *args, **kwargs):
+        # Names are put inside sentences on every page, list and notification, and the back office's forms are
+        # Wagtail's: a direction override typed in a name stops at its end (portal.core.text.contain_bidi).
+        from portal.core.text import contain_bidi
+
+        for field in ("first_name", "last_name", "display_name"):
+            value = getattr(self, field)
+            if value:
+                setattr(self, field, contain_bidi(value))
+        super().save(*args, **kwargs)
+
     def _get_session_auth_hash(self, secret=None):
         """Django's session hash, also covering the credentials epoch (epoch 0 keeps Django's very value, so
         sessions made before the field existed stay logged in)."""

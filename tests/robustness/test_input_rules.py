@@ -14,7 +14,7 @@ from django.test import Client
 
 from forums.models import Thread
 from portal.core.forms import CleanInputMixin
-from portal.core.text import TEXT_MAX, has_forbidden, is_blank, search_terms
+from portal.core.text import TEXT_MAX, contain_bidi, has_forbidden, is_blank, search_terms
 
 DESA = "52.02.01.2013"
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
@@ -95,6 +95,71 @@ def test_a_title_of_invisible_characters_is_empty_in_the_api_and_in_forms(demo, 
 
     assert form.status_code == 200 and not Post.objects.filter(body="Isi pesan").exists()
     assert "Judul tidak boleh kosong." in form.content.decode()
+
+
+RLO, PDF, RLI, PDI = "\u202e", "\u202c", "\u2067", "\u2069"
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("Rapat biasa", "Rapat biasa"),  # nothing to contain: kept as typed
+        (f"Rapat {RLO}terbalik", f"Rapat {RLO}terbalik{PDF}"),  # an override left open is closed at the end
+        (f"a{RLO}b{PDF}c", f"a{RLO}b{PDF}c"),  # a closed one is kept
+        (
+            f"a{RLO}b{PDF}c{PDF}",
+            f"a{RLO}b{PDF}c",
+        ),  # a closer with nothing to close would close the page's own
+        (f"{PDI}judul", "judul"),
+        (f"{RLI}a{RLO}b{PDI}c", f"{RLI}a{RLO}b{PDI}c"),  # a PDI closes its isolate and what was opened inside
+        (f"{RLO}{RLI}x", f"{RLO}{RLI}x{PDI}{PDF}"),  # innermost first
+        (f"{RLI}a{PDF}b", f"{RLI}ab{PDI}"),  # a PDF cannot close through an isolate
+        (f"baris {RLO}satu\nbaris dua", f"baris {RLO}satu{PDF}\nbaris dua"),  # contained in its own line
+        (f"x{RLO}\r\ny", f"x{RLO}{PDF}\r\ny"),
+    ],
+)
+def test_direction_controls_are_contained_in_their_line(typed, stored):
+    assert contain_bidi(typed) == stored
+
+
+def test_a_direction_override_never_reaches_past_a_title_a_name_or_a_notification(demo, token_for):
+    """The Trojan Source kind (found on the attention page's link confirmation, issue 20): a right-to-left
+    override typed in a title or a name reversed everything after it wherever it was put in a sentence."""
+    from forums.models import Post
+    from forums.services import forum_ensure
+    from portal.notifications.models import Notification
+
+    forum_ensure(area=demo["areas"][DESA])
+    client = _api(demo["users"]["kader_jago"], token_for)
+    response = post_json(
+        client, f"/api/v1/forums/{DESA}/threads", {"title": f"API {RLO}terbalik", "body": "Isi pesan API"}
+    )
+    assert response.status_code in (200, 201), response.content
+    assert Thread.objects.get(title__startswith="API ").title == f"API {RLO}terbalik{PDF}"
+    page = Client()
+    page.force_login(demo["users"]["kader_jago"])
+    page.post(
+        f"/forums/f/{DESA}/new/", {"title": f"Laman {RLO}terbalik", "body": "Isi pesan", "kind": "discussion"}
+    )
+    assert Thread.objects.get(title__startswith="Laman ").title == f"Laman {RLO}terbalik{PDF}"
+    assert Post.objects.filter(body="Isi pesan").exists()
+    # A name typed in the back office (Wagtail's own forms) is contained when saved.
+    person = demo["users"]["kader_jago"]
+    person.display_name = f"Jago {RLO}ogaJ"
+    person.save()
+    person.refresh_from_db()
+    assert person.display_name == f"Jago {RLO}ogaJ{PDF}"
+    # What reaches a notification's sentence (and an SMS) is contained too, whoever called notify().
+    from portal.notifications.services import notify
+
+    User = type(person)
+    User.objects.filter(pk=person.pk).update(display_name=f"Mentah {RLO}x")  # as stored before this rule
+    person.refresh_from_db()
+    other = demo["users"]["fasilitator_jago"]
+    notify(recipients=[other], kind="forum.mention", params={"thread": f"T {RLO}x"}, url="/", actor=person)
+    note = Notification.objects.filter(recipient=other).latest("pk")
+    assert all(v.count(RLO) == v.count(PDF) for v in note.params.values() if isinstance(v, str))
+    assert note.text.count(RLO) == note.text.count(PDF)
 
 
 def test_forms_drop_control_characters_and_keep_the_rest(demo):
