@@ -312,7 +312,6 @@ def _attention_page(request, pk, *, handled_note: str = "", handled_error: str =
             for e in selectors.referral_history(referral=referral, is_team=False)
             if e.action in (triage.REMIND, triage.HANDLED, "overdue")
         ],
-        "remind_form": OneActionForm(),
         "handled_form": AttentionHandledForm(),
         "handled_note": handled_note,
         "handled_error": handled_error,
@@ -337,12 +336,17 @@ def _attention_page(request, pk, *, handled_note: str = "", handled_error: str =
 @require_POST
 def attention_remind(request, pk):
     OneActionForm(request.POST).is_valid()
+    # The button sends the "mark handled" form's fields: a note typed there comes back as typed (issue 20's rule,
+    # "what they typed is never lost"); without one, back to the page (a reload does not remind again).
+    typed = str(request.POST.get("note", ""))[:5000]
     try:
         r = triage.attention_remind(actor=request.user, referral_id=pk, request=request)
     except Conflict as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("%(agency)s was reminded.") % {"agency": r.agency.name})
+    if typed.strip():
+        return _attention_page(request, pk, handled_note=typed)
     return redirect("referrals:attention", pk=pk)
 
 

@@ -373,6 +373,29 @@ def raised(sent):
     return sent
 
 
+def test_a_note_typed_before_remind_the_agency_is_pressed_comes_back_as_typed(raised, client):
+    """Found by the 360 px break-it pass (issue 20): the two actions were two forms, so a "handled" note typed
+    and then "Remind the agency" pressed was lost. The reminder now sends the note's form (formaction)."""
+    from portal.core.idempotency import new_token
+
+    r = raised["referral"]
+    client.force_login(_u(raised, "fasilitator_praya"))
+    html = client.get(f"/cases/attention/{r.pk}/").content.decode()
+    assert (
+        'form="attention-handled"' in html and 'id="attention-handled"' in html and "formnovalidate" in html
+    )
+    typed = "Sudah ditelepon <Pak> Kades & dijadwalkan"
+    response = client.post(f"/cases/attention/{r.pk}/remind/", {"once_token": new_token(), "note": typed})
+    assert response.status_code == 200
+    assert Notification.objects.filter(kind="referral.reminder").exists()
+    page = response.content.decode()
+    assert "Sudah ditelepon &lt;Pak&gt; Kades &amp; dijadwalkan</textarea>" in page
+    assert "diingatkan" in page  # the reminder's own message is shown with it
+    # Without a note, back to the page as before (a reload does not remind again).
+    later = client.post(f"/cases/attention/{r.pk}/remind/", {"once_token": new_token()})
+    assert later.status_code == 302
+
+
 def test_attention_item_names_code_agency_and_wait(raised):
     [item] = needs_attention_for_area(area=raised["areas"]["52.02.01"])
     r = raised["referral"]
