@@ -175,8 +175,11 @@ def test_facilitator_reminds_and_marks_handled(asgi_server, demo, browser, artif
     page.wait_for_url(f"{base}/cases/attention/{first.pk}/")
     expect(page.locator("main")).to_contain_text(first.case.code)
     assert CHILD not in page.locator("main").inner_text()
+    # A note typed for "mark handled" and then "Ingatkan lembaga" pressed comes back as typed (never lost).
+    page.locator("#handled-note").fill("Sudah ditelepon kantor lembaga")
     page.get_by_role("button", name="Ingatkan lembaga").click()
     expect(page.locator(".messages")).to_contain_text("sudah diingatkan")
+    expect(page.locator("#handled-note")).to_have_value("Sudah ditelepon kantor lembaga")
     assert Notification.objects.filter(kind="referral.reminder").count() == 2
     expect(page.get_by_role("link", name="Buat topik forum tentang ini")).to_have_attribute(
         "href", f"/forums/f/52.02.01/new/?case={first.case.code}"
@@ -191,7 +194,7 @@ def test_facilitator_reminds_and_marks_handled(asgi_server, demo, browser, artif
     facilitator = demo["users"]["fasilitator_praya"]
     chosen = thread_create(forum=forum, author=facilitator, title="Akta yang belum terbit", body="Daftar.")
     typed = thread_create(forum=forum, author=facilitator, title="Rapat bulan ini", body="Agenda.")
-    page.reload()
+    page.goto(f"{base}/cases/attention/{first.pk}/")  # (not reload: the page above answered a POST)
     threads = page.locator("#attention-threads")
     expect(threads).to_contain_text("Belum ada topik forum yang ditautkan")
     threads.get_by_label("Akta yang belum terbit").check()
