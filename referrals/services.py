@@ -687,7 +687,9 @@ def referral_transition(
         raise Forbidden(_("Only the case team that sent the referral can do this."))
     if transition_for(status=referral.status, action=action) is None:
         raise Conflict(
-            _("This referral is now “%(status)s”: it can no longer be changed this way. Reload the page.")
+            _(
+                "This referral is now “%(status)s”: it was changed meanwhile, and this action no longer applies to it."
+            )
             % {"status": referral.get_status_display()}
         )
     note, outcome = (note or "").strip(), (outcome or "").strip()

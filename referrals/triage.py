@@ -53,7 +53,9 @@ def _liaison_access(*, actor, referral_id, lock=True):
         )
     if access.referral.status not in OPEN_STATUSES:
         raise Conflict(
-            _("This referral is now “%(status)s”: it can no longer be changed this way. Reload the page.")
+            _(
+                "This referral is now “%(status)s”: it was changed meanwhile, and this action no longer applies to it."
+            )
             % {"status": access.referral.get_status_display()}
         )
     return access.referral

@@ -64,7 +64,7 @@ def test_two_liaisons_at_once_one_wins(sent, first, second):
         codes = sorted(code for code, _body in results)
         assert codes == [200, 409], results
         loser = next(body for code, body in results if code == 409)
-        assert "Reload" in loser["detail"] or "Muat ulang" in loser["detail"]
+        assert "meanwhile" in loser["detail"] or "sementara itu" in loser["detail"]
         assert ReferralEvent.objects.filter(referral_id=rid).exclude(action="send").count() == 1
 
 
