@@ -19,12 +19,14 @@ class Page:
 
 PAGES = [
     Page("home", "Home page", "home", "member", 0.25),
-    Page("my_forums", "My forums", "forums:my_forums", "member", 0.25),
+    Page("my_forums", "My forums (cache hit)", "forums:my_forums", "member", 0.25),
+    Page("my_forums_miss", "My forums (cache miss)", "forums:my_forums", "member", 0.25, miss=True),
     Page("forum", "Forum page (cache hit)", "forums:forum", "member", 0.5, ("forum",)),
     Page("forum_miss", "Forum page (cache miss)", "forums:forum", "member", 0.25, ("forum",), miss=True),
     Page("thread", "Thread page (cache hit)", "forums:thread", "member", 0.5, ("thread",)),
     Page("thread_miss", "Thread page (cache miss)", "forums:thread", "member", 0.25, ("thread",), miss=True),
-    Page("inbox", "Agency inbox", "referrals:inbox", "liaison", 0.25),
+    Page("inbox", "Agency inbox (cache hit)", "referrals:inbox", "liaison", 0.25),
+    Page("inbox_miss", "Agency inbox (cache miss)", "referrals:inbox", "liaison", 0.25, miss=True),
     Page("referral", "Referral page", "referrals:referral_detail", "liaison", 0.25, ("referral",)),
     Page("dashboard", "Dashboard", "dashboard:index", "coordinator", 0.25),
     Page("search", "Area search", "areas:search", "member", 0.25, (), "?q=jago"),

@@ -601,7 +601,11 @@ def main() -> None:
     prep = prepare(env, a.scale)
     small_env = None
     if a.scale == "national":
-        small_env = env_for(a.small_database_url, a.redis_url)
+        # Its own cache namespace: version keys are by id, and ids of the two scales coincide.
+        small_env = {
+            **env_for(a.small_database_url, a.redis_url),
+            "PELITA_CACHE_PREFIX": "pelita_bench_small",
+        }
         log("data: small scale for the query counts")
         prepare(small_env, "small")
     log("collectstatic (whitenoise compressed manifest)")
