@@ -87,3 +87,30 @@ async def application(scope, receive, send):
     if scope["type"] == "websocket" and path == "/bench/ws/floor/":
         return await floor_consumer(scope, receive, send)
     return await pelita(scope, receive, send)
+
+
+def _profile_workers() -> None:
+    """PELITA_BENCH_PROFILE=DIR: each worker profiles its event loop's thread (the pub/sub reader and the
+    consumers; sync views run in other threads) and writes DIR/worker-<pid>.prof every 3 s (a worker of
+    `uvicorn --workers` ends with os._exit: no atexit)."""
+    directory = os.environ.get("PELITA_BENCH_PROFILE")
+    if not directory:
+        return
+    import asyncio
+    import cProfile
+
+    profiler = cProfile.Profile()
+    path = os.path.join(directory, f"worker-{os.getpid()}.prof")
+
+    def dump() -> None:
+        profiler.disable()
+        profiler.dump_stats(path)
+        profiler.enable()
+        loop.call_later(3, dump)
+
+    loop = asyncio.get_running_loop()  # uvicorn imports the app inside its serving loop
+    profiler.enable()
+    loop.call_later(3, dump)
+
+
+_profile_workers()
