@@ -2,14 +2,54 @@
 
 - `/bench/ws/floor/?n=K`: a bare Channels consumer (no database, no auth) in group `floor.K`;
 - `POST /bench/poke/K`: a bare ASGI HTTP handler that does one group_send to `floor.K` (no Django view, no DB).
-Everything else goes to portal.asgi.application. Used only by the benchmark, never deployed."""
+Everything else goes to portal.asgi.application. Used only by the benchmark, never deployed.
 
+The commit instants (bench only, nothing in portal/ changes): every database commit of these workers notes
+`time.time()` on its connection; notify()'s after-commit callback (`services._after_commit`, looked up by name
+when the transaction commits) then writes, after it has queued the push, `{notification id: commit instant}` to
+the Redis hash `COMMIT_TIMES_KEY`, so bench/notify_latency.py can time a mention from the commit of the
+transaction that stored it to its receipt (client and server share the machine's clock). The WebSocket
+messages are unchanged."""
+
+import os
+import time
 from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer  # noqa: E402
 from channels.layers import get_channel_layer  # noqa: E402
 
 from portal.asgi import application as pelita  # sets Django up
+
+COMMIT_TIMES_KEY = os.environ.get("PELITA_CHANNEL_PREFIX", "pelita") + ":bench:commit-times"
+
+
+def _record_commit_times() -> None:
+    import redis
+    from django.conf import settings
+    from django.db import connections
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    from portal.notifications import services
+
+    client = redis.Redis.from_url(os.environ.get("REDIS_URL") or settings.REDIS_URL)
+    commit = BaseDatabaseWrapper.commit
+
+    def timed_commit(self):
+        commit(self)
+        self.bench_committed_at = time.time()
+
+    BaseDatabaseWrapper.commit = timed_commit
+    after_commit = services._after_commit
+
+    def recorded(pushes):
+        committed_at = getattr(connections["default"], "bench_committed_at", None) or time.time()
+        after_commit(pushes)  # the push is queued first: the Redis write below never delays it
+        client.hset(COMMIT_TIMES_KEY, mapping={p[0]: committed_at for p in pushes})
+
+    services._after_commit = recorded
+
+
+_record_commit_times()
 
 
 class FloorConsumer(AsyncWebsocketConsumer):
@@ -47,3 +87,30 @@ async def application(scope, receive, send):
     if scope["type"] == "websocket" and path == "/bench/ws/floor/":
         return await floor_consumer(scope, receive, send)
     return await pelita(scope, receive, send)
+
+
+def _profile_workers() -> None:
+    """PELITA_BENCH_PROFILE=DIR: each worker profiles its event loop's thread (the pub/sub reader and the
+    consumers; sync views run in other threads) and writes DIR/worker-<pid>.prof every 3 s (a worker of
+    `uvicorn --workers` ends with os._exit: no atexit)."""
+    directory = os.environ.get("PELITA_BENCH_PROFILE")
+    if not directory:
+        return
+    import asyncio
+    import cProfile
+
+    profiler = cProfile.Profile()
+    path = os.path.join(directory, f"worker-{os.getpid()}.prof")
+
+    def dump() -> None:
+        profiler.disable()
+        profiler.dump_stats(path)
+        profiler.enable()
+        loop.call_later(3, dump)
+
+    loop = asyncio.get_running_loop()  # uvicorn imports the app inside its serving loop
+    profiler.enable()
+    loop.call_later(3, dump)
+
+
+_profile_workers()

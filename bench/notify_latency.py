@@ -14,7 +14,11 @@ PostgreSQL (DATABASE_URL, default the notifications engineer's `pelita_notif`), 
 - Floor: N sockets on a bare Channels consumer (no database, no auth) served by the same server and layer
   (bench/notify_asgi.py), poked by a bare HTTP handler that does one group_send.
 Each runs with 1 and with 20 requests in flight (each in-flight request targets a different person).
-Latency = request sent → message received (same host, monotonic clock). Lost = request answered 2xx but
+- Split: notify() to all N in another process (`--notify-child`, as bench/run.py keeps the notifying process
+  apart from the client sockets), timed from its commit to each receipt.
+Latency = request sent → message received (same host, monotonic clock); for the forum post also its commit →
+receipt: the server notes the commit instant of the transaction that stored each notification (bench/
+notify_asgi.py, bench only), the client its wall-clock receipt (same host, same clock). Lost = request answered 2xx but
 no message within 10 s. Runs once per channel layer (PELITA_CHANNEL_LAYER=pubsub | core).
 Results: printed as a Markdown table and written to var/bench/notify_latency.json."""
 
@@ -42,6 +46,14 @@ JAGO = "52.02.01.2013"
 RECEIPT_TIMEOUT = 10.0
 ABORT_AFTER_LOST = 20  # a layer that has lost this many is broken: stop rather than wait 10 s for each
 EXPECTED = {"pelita": "notification", "read": "unread_count", "floor": "poke"}
+COMMIT_TIMES_KEY = os.environ.get("PELITA_CHANNEL_PREFIX", "pelita_notif_bench") + ":bench:commit-times"
+
+
+def commit_times_client():
+    import redis
+
+    return redis.Redis.from_url(os.environ["REDIS_URL"], decode_responses=True)
+
 
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -207,13 +219,21 @@ async def measure(
     loop = asyncio.get_running_loop()
     pending: dict[int, collections.deque] = collections.defaultdict(collections.deque)
 
+    received_at: dict[int, float] = {}  # notification id → wall-clock receipt (for commit → receipt)
+    commit_times = commit_times_client()
+    if mode == "pelita":
+        commit_times.delete(COMMIT_TIMES_KEY)
+
     async def listen(k, ws):
         with contextlib.suppress(Exception):
             async for raw in ws:
                 now = time.perf_counter()
+                wall = time.time()
                 data = json.loads(raw)
-                if data.get("type") == "notification" and ids is not None:
-                    ids[k].append(data["id"])
+                if data.get("type") == "notification":
+                    received_at.setdefault(data["id"], wall)
+                    if ids is not None:
+                        ids[k].append(data["id"])
                 if data.get("type") == EXPECTED[mode]:
                     waiting = pending[k]
                     while waiting:
@@ -272,6 +292,10 @@ async def measure(
         elapsed = time.perf_counter() - started
     for task in listeners:
         task.cancel()
+    from_commit: list[float] = []
+    if mode == "pelita":  # the server noted each notification's commit instant (bench/notify_asgi.py)
+        committed = {int(k): float(v) for k, v in commit_times.hgetall(COMMIT_TIMES_KEY).items()}
+        from_commit = [(t - committed[i]) * 1000 for i, t in received_at.items() if i in committed]
     return {
         "mode": mode,
         "in_flight": in_flight,
@@ -286,6 +310,9 @@ async def measure(
         "http_p99_ms": round(percentile(answer_ms, 99), 1),
         "per_second": round(messages / elapsed, 1),
         "aborted": lost >= ABORT_AFTER_LOST,
+        "commit_n": len(from_commit),
+        "commit_p50_ms": round(statistics.median(from_commit), 1) if from_commit else None,
+        "commit_p99_ms": round(percentile(from_commit, 99), 1) if from_commit else None,
     }
 
 
@@ -386,6 +413,89 @@ async def measure_fanout(
     }
 
 
+def notify_child(n: int, rounds: int, pause: float) -> None:
+    """`--notify-child`: in its own process (as bench/run.py keeps the notifying process apart from the 1,000
+    client sockets), `rounds` notify() calls to all N bench people, `pause` s apart. Prints one JSON line:
+    {"sent": {notification id: commit instant (time.time())}, "commit_ms": [commit + after-commit callbacks]}."""
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    from portal.notifications import live
+    from portal.notifications.services import notify
+    from portal.people.models import User
+
+    commit = BaseDatabaseWrapper.commit
+
+    def timed_commit(self):
+        commit(self)
+        self.bench_committed_at = time.time()
+
+    BaseDatabaseWrapper.commit = timed_commit
+    people = list(User.objects.filter(username__in=[f"bench_{i}" for i in range(n)]))
+    sent: dict[int, float] = {}
+    commit_ms: list[float] = []
+    for _ in range(rounds):
+        with transaction.atomic():
+            made = notify(recipients=people, kind="story.approved", params={"title": "Bench"})
+        committed_at = connection.bench_committed_at
+        commit_ms.append((time.time() - committed_at) * 1000)
+        sent.update({m.pk: committed_at for m in made})
+        time.sleep(pause)
+    live.flush(10)
+    print(json.dumps({"sent": sent, "commit_ms": commit_ms}), flush=True)
+
+
+async def measure_fanout_split(*, sockets, rounds: int, pause: float = 3.0) -> dict:
+    """notify() to all N in another process (`--notify-child`), timed from its commit to each receipt here."""
+    received: dict[int, float] = {}
+
+    async def listen(ws):
+        with contextlib.suppress(Exception):
+            async for raw in ws:
+                wall = time.time()
+                data = json.loads(raw)
+                if data.get("type") == "notification":
+                    received.setdefault(data["id"], wall)
+
+    listeners = [asyncio.create_task(listen(ws)) for ws in sockets]
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--notify-child",
+        str(len(sockets)),
+        str(rounds),
+        str(pause),
+        stdout=asyncio.subprocess.PIPE,
+    )
+    out, _err = await child.communicate()
+    await asyncio.sleep(RECEIPT_TIMEOUT / 2)
+    for task in listeners:
+        task.cancel()
+    report = json.loads(out.decode().strip().splitlines()[-1])
+    sent = {int(k): v for k, v in report["sent"].items()}
+    latencies = [(received[i] - t) * 1000 for i, t in sent.items() if i in received]
+    commit_ms = report["commit_ms"]
+    return {
+        "mode": "fanout-split",
+        "in_flight": 1,
+        "sent": len(sent),
+        "received": len(latencies),
+        "lost": len(sent) - len(latencies),
+        "http_errors": 0,
+        "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+        "p99_ms": round(percentile(latencies, 99), 1),
+        "max_ms": round(max(latencies), 1) if latencies else None,
+        # the commit's after-commit callbacks in the notifying process (what a committing request waits for)
+        "http_p50_ms": round(statistics.median(commit_ms), 1) if commit_ms else None,
+        "http_p99_ms": round(percentile(commit_ms, 99), 1),
+        "per_second": None,
+        "aborted": False,
+    }
+
+
 async def run_layer(
     *,
     port: int,
@@ -465,6 +575,10 @@ async def run_layer(
         )
         print(f"  {res}", flush=True)
         results.append(res)
+    if "split" in modes:
+        res = await measure_fanout_split(sockets=sockets, rounds=fanout_actions)
+        print(f"  {res}", flush=True)
+        results.append(res)
     await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
     if "floor" not in modes:
         return results
@@ -499,10 +613,15 @@ def main():
     parser.add_argument(
         "--modes",
         default="pelita,read,fanout,floor",
-        help="pelita (forum post), read, fanout (a reply notifying all N), floor",
+        help="pelita (forum post), read, fanout (a reply notifying all N; and notify() in this process), "
+        "split (notify() to all N in another process), floor",
     )
+    parser.add_argument("--notify-child", nargs=3, metavar=("N", "ROUNDS", "PAUSE"), help=argparse.SUPPRESS)
     parser.add_argument("--fanout-actions", type=int, default=10, help="replies that notify all N people")
     args = parser.parse_args()
+    if args.notify_child:
+        n, rounds, pause = args.notify_child
+        return notify_child(int(n), int(rounds), float(pause))
 
     env = {
         **os.environ,
@@ -553,16 +672,17 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     (out / "notify_latency.json").write_text(json.dumps(report, indent=2))
     print(
-        "\n| layer | what | in flight | p50 ms | p99 ms | max ms | HTTP answer p50 / p99 ms | lost | HTTP errors | actions/s |"
+        "\n| layer | what | in flight | p50 ms | p99 ms | max ms | HTTP answer p50 / p99 ms | lost | HTTP errors | actions/s "
+        "| commit → receipt p50 / p99 ms |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for layer, run in report["runs"].items():
         for r in run["results"]:
             print(
                 f"| {layer} | {r['mode']} | {r['in_flight']} | {r['p50_ms']} | {r['p99_ms']} | {r['max_ms']} | "
                 f"{r['http_p50_ms']} / {r['http_p99_ms']} | "
                 f"{r['lost']} of {r['sent']}{' (stopped)' if r['aborted'] else ''} | {r['http_errors']} | "
-                f"{r['per_second']} |"
+                f"{r['per_second']} | {r.get('commit_p50_ms')} / {r.get('commit_p99_ms')} |"
             )
 
 

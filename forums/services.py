@@ -336,7 +336,9 @@ def _thread_write(
 
 
 def _mention(*, post: Post, thread: Thread, actor, users) -> list:
-    readers = [u for u in _readers_of(thread.forum, users) if u.pk != actor.pk]
+    """`users`: the people `_render(…, forum=thread.forum)` found, so already the forum's active readers (its
+    mention lookup is also the readers' check, in the same transaction): no second query."""
+    readers = [u for u in users if u.pk != actor.pk]
     if not readers:
         return []
     Mention.objects.bulk_create([Mention(post=post, user=u) for u in readers], ignore_conflicts=True)

@@ -65,6 +65,16 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
                 logger.warning("WebSocket: could not leave group %s", self.group, exc_info=True)
             self.group = None
 
+    async def dispatch(self, message):
+        """A pushed `notify` goes straight to the socket. Channels' dispatch first closes old database connections
+        with a hop to a thread (`aclose_old_connections`) before every handler; `notify` touches no database, and
+        at 1,000 sockets that hop was the largest part of each worker's time per message (docs/PERFORMANCE.md,
+        "Live delivery, second round"). Every other message (connect, disconnect, credential checks) keeps it."""
+        if message.get("type") == "notify":
+            await self.notify(message)
+            return
+        await super().dispatch(message)
+
     async def receive_json(self, content, **kwargs):
         """Clients send nothing but keep-alives; anything else is ignored."""
 

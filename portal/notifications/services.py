@@ -125,7 +125,11 @@ def notify(*, recipients: Iterable, kind: str, params: dict, url: str = "", acto
     if not people:
         return []
     choices = effective_choices(user_ids=seen, kind=kind)
-    verified = verified_channels(user_ids=seen)
+    # The accounts' addresses are the recipients' own (read again only if a caller deferred them).
+    emails = (
+        {u.pk: u.__dict__["email"] for u in people} if all("email" in u.__dict__ for u in people) else None
+    )
+    verified = verified_channels(user_ids=seen, emails=emails)
     configured = set(channels())
     target_type, target_id = target_of(url)
     made, routes = [], {}

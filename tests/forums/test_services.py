@@ -355,3 +355,23 @@ def test_the_slim_read_for_a_reply_refuses_like_thread_get(world):
         with pytest.raises(NotFound) as slim:
             selectors.thread_reply_get(user=outsider, pk=pk)
         assert str(slim.value) == str(full.value)
+
+
+def test_a_mention_costs_a_fixed_number_of_queries(world):
+    """The mention lookup checks that the people read the forum (one query, in the render); notify() reads the
+    preferences and the roles' defaults in one query and the verified channels in another, whatever the number
+    of people mentioned."""
+    author = world["users"]["fasilitator_jago"]
+    thread = _thread(world, who="fasilitator_jago", forum="desa")
+    others = [make_member(world["areas"]["52.02.01.2013"], Role.MEMBER) for _ in range(3)]
+    services.post_create(thread=thread, author=author, body="Pemanasan")  # the author's marker exists
+
+    def queries(body):
+        with CaptureQueriesContext(connection) as ctx:
+            services.post_create(thread=thread, author=author, body=body)
+        return [q["sql"] for q in ctx.captured_queries]
+
+    one = queries("Mohon dicek @kader_jago")
+    three = queries("Mohon dicek " + " ".join(f"@{u.username}" for u in others))
+    assert Notification.objects.filter(kind="forum.mention").count() == 4
+    assert len(one) == len(three) == 12, "\n".join(three)
