@@ -110,6 +110,16 @@ def _inbox_context(request, agencies, versions) -> tuple[dict, object]:
         # An unfiltered tab holds what its count says: the paginator needs no COUNT(*) of its own (issue 17).
         paginator.count = counts[tab]
     page = paginator.get_page(request.GET.get("page"))
+    # The page's 25 ids first, sorted on the referral table alone (no joins), then those rows with everything a
+    # row shows: at national scale an agency has ~16,000 referrals, and sorting them all after eight joins cost
+    # ~200 ms of the database (issue 17). Same rows, same order.
+    ids = (
+        list(qs.values_list("pk", flat=True)[page.start_index() - 1 : page.end_index()])
+        if page.paginator.count
+        else []
+    )
+    rows = {r.pk: r for r in qs.order_by().filter(pk__in=ids)} if ids else {}
+    page.object_list = [rows[i] for i in ids if i in rows]
     filters = {
         k: data.get(k)
         for k in ("service", "status", "kecamatan", "sort")
