@@ -18,6 +18,10 @@ class ReferralsConfig(AppConfig):
 
         register_demo_seeder("referrals", demo.seed, order=20)
 
+        from . import pagecache
+
+        pagecache.connect()  # the cached agency inbox's versions (referrals/pagecache.py)
+
         from portal.core.home import register_home_panel
 
         from .home import overdue_home_panel, waiting_home_panel

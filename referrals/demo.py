@@ -11,6 +11,7 @@ from portal.agencies.models import Service
 from portal.core.workdays import WITA, is_working_day, response_deadline
 
 from .models import ChildCase, Referral, ReferralEvent, Status
+from .pagecache import touch_agencies
 from .services import (
     case_register,
     consent_record,
@@ -74,6 +75,7 @@ def _backdate(referral: Referral, *, working_days_ago: int) -> None:
         completion_due_at=sent_at + dt.timedelta(days=referral.service.completion_days),
     )
     ReferralEvent.objects.filter(referral=referral).update(at=sent_at)
+    touch_agencies([referral.agency_id])  # a bulk update sends no signal (referrals/pagecache.py)
 
 
 @transaction.atomic

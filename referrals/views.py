@@ -29,6 +29,7 @@ from .forms import (
     TeamAddForm,
     TransitionForm,
 )
+from .inbox_rows import timeline_html
 from .models import IDENTITY_FIELDS, Status
 from .transitions import TRANSITIONS, actions_for
 
@@ -417,7 +418,7 @@ def _referral_context(request, access, *, forms_by_action=None, message_form=Non
         "referral": referral,
         "case": referral.case,
         "buttons": buttons,
-        "history": selectors.referral_history(referral=referral, is_team=access.is_team),
+        "timeline": timeline_html(selectors.referral_history(referral=referral, is_team=access.is_team)),
         "team_notes": selectors.sees_team_notes(referral=referral, is_team=access.is_team),
         "deadline": selectors.referral_deadline(referral) if referral.is_open else None,
         "overdue": selectors.referral_is_overdue(referral),
