@@ -310,10 +310,13 @@ def _role_for(area_code: str, memberships) -> tuple[str, bool]:
     return (above[0] if above else ""), False
 
 
-def my_forums(*, user) -> list[ForumEntry]:
-    """The forums a person can read with unread counts: three queries whatever the number of forums."""
+def my_forums(*, user, before_counts=None) -> list[ForumEntry]:
+    """The forums a person can read with unread counts: four queries whatever the number of forums
+    (`before_counts(forum_ids)` is called before the unread counts are read: the page cache's versions)."""
     forums = list(Forum.objects.filter(pk__in=readable_forum_ids(user=user)).select_related("area"))
     if not forums:
+        if before_counts is not None:
+            before_counts([])
         return []
     memberships = list(Membership.objects.filter(user=user).select_related("area"))
     moderated = set(
@@ -321,6 +324,8 @@ def my_forums(*, user) -> list[ForumEntry]:
             forumuserobjectpermission__user=user, forumuserobjectpermission__permission__codename=MODERATE
         ).values_list("pk", flat=True)
     )
+    if before_counts is not None:
+        before_counts([f.pk for f in forums])
     counts = unread_counts(user=user, forum_ids=[f.pk for f in forums])
     entries = []
     for forum in forums:

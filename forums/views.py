@@ -68,19 +68,46 @@ def _page_number(request, last: int) -> int:
     return min(max(number, 1), max(last, 1))
 
 
+# "My forums" is kept per person with its forums' versions when they read at most this many forums (a province's
+# coordinators read hundreds: one version per forum to check on every view would cost more than it saves).
+MY_FORUMS_CACHED_UP_TO = 200
+
+
 @login_required
 def my_forums(request):
-    entries = selectors.my_forums(user=request.user)
-    return render(
-        request,
-        "forums/my_forums.html",
-        {
-            "own": [e for e in entries if e.own],
-            "below": [e for e in entries if not e.own],
-            "can_moderate": any(e.can_moderate for e in entries),
-            "search_form": SearchForm(),
-        },
-    )
+    if not _cached(request):
+        return render(request, "forums/my_forums.html", _my_forums_context(request))
+    uid = request.user.pk
+    key = pagecache.page_key("my_forums", uid, get_language(), request.get_full_path())
+    # The person's rights (which forums, roles, moderation) and read markers come with the page; the page names
+    # the forums it listed, whose versions (their threads' counters: the unread counts) are read next.
+    entry, versions = pagecache.fetch(key, [deps.person_key(uid), deps.my_reads_key(uid)])
+    if entry is not None:
+        forum_keys = [deps.forum_key(f) for f in entry["meta"]["forums"]]
+        if pagecache.tokens(forum_keys) == entry["meta"]["forum_versions"]:
+            return pagecache.finish(request, entry["html"], state="hit")
+    seen = {}
+
+    def before_counts(forum_ids):  # the forums' tokens are read before their threads' counters
+        if len(forum_ids) <= MY_FORUMS_CACHED_UP_TO:
+            seen["forums"] = list(forum_ids)
+            seen["forum_versions"] = pagecache.tokens([deps.forum_key(f) for f in forum_ids])
+
+    context = _my_forums_context(request, before_counts=before_counts)
+    html = render_to_string("forums/my_forums.html", {**context, **_cache_marks()}, request=request)
+    if seen.get("forum_versions") is not None:
+        pagecache.store(key, versions, html, meta=seen)
+    return pagecache.finish(request, html, state="miss")
+
+
+def _my_forums_context(request, before_counts=None) -> dict:
+    entries = selectors.my_forums(user=request.user, before_counts=before_counts)
+    return {
+        "own": [e for e in entries if e.own],
+        "below": [e for e in entries if not e.own],
+        "can_moderate": any(e.can_moderate for e in entries),
+        "search_form": SearchForm(),
+    }
 
 
 # --- the hot pages, cached per viewer (portal/core/pagecache.py; what they depend on: forums/pagecache.py) ------

@@ -15,7 +15,7 @@ one-time token, the header's bell) and `finish()` fills them in for each respons
 message are not served from or stored in the cache (`has_messages`). Never cache a page carrying a child's
 identity (the products' tests assert it of their cached pages).
 
-Public API: `MARKS`, `bump`, `bump_now`, `fetch`, `fetch_parts`, `part_versions`, `store`, `finish`,
+Public API: `MARKS`, `bump`, `bump_now`, `fetch`, `fetch_parts`, `part_versions`, `tokens`, `store`, `finish`,
 `has_messages`, `page_key`, `enabled`."""
 
 import hashlib
@@ -143,6 +143,15 @@ def fetch_parts(key: str, deps: list[str], parts: dict[str, list[str]]) -> tuple
     if entry and entry.get("v") == versions:
         return entry, versions, found
     return None, versions, found
+
+
+def tokens(keys: list[str]) -> dict | None:
+    """The current tokens of `keys` (made afresh where missing), or None when the cache is unavailable: for a page
+    whose version keys are named by the page itself (checked after `fetch` found it)."""
+    if not keys:
+        return {}
+    _entry, versions, _parts = fetch_parts("pc:page:-", keys, {})
+    return versions or None
 
 
 def part_versions(versions: dict, part_deps: list[str]) -> dict:
