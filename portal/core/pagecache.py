@@ -134,11 +134,13 @@ def fetch_parts(key: str, deps: list[str], parts: dict[str, list[str]]) -> tuple
         except Exception:
             logger.warning("pagecache: cache unavailable", exc_info=True)
             return None, {}, dict.fromkeys(parts)
-        return None, versions, dict.fromkeys(parts)
+    # A part is checked even when the page missed a token (a reader's first view: their own keys are new).
     found = {}
     for part, part_deps in parts.items():
         stored = got.get(part)
         found[part] = stored if stored and stored.get("v") == part_versions(versions, part_deps) else None
+    if missing:
+        return None, versions, found
     entry = got.get(key)
     if entry and entry.get("v") == versions:
         return entry, versions, found
