@@ -103,7 +103,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--requests", type=int, default=200)
     p.add_argument("--profile", action="store_true")
-    p.add_argument("--only", choices=["thread", "forum"])
+    p.add_argument("--only", choices=["thread", "forum", "my"])
     a = p.parse_args()
     run = LoadRun.objects.order_by("-pk").first()
     info = run.info
@@ -116,16 +116,19 @@ def main():
         "baseline": reverse("bench_baseline"),
         "thread": reverse("forums:thread", args=[thread.pk]),
         "forum": reverse("forums:forum", args=[forum.area.code]),
+        "my": reverse("forums:my_forums"),
     }
     bumps = {
         "thread": lambda: bump_now(deps.thread_key(thread.pk)),
         "forum": lambda: bump_now(deps.forum_key(forum.pk)),
+        "my": lambda: bump_now(deps.forum_key(forum.pk)),  # one of the person's forums changed
     }
     # A miss of this viewer's page only (their read marker moved, the page itself did not change): what every
     # other reader pays after someone else's change has been rendered once.
     viewer_bumps = {
         "thread": lambda: bump_now(deps.read_key(user.pk, thread.pk)),
         "forum": lambda: bump_now(deps.forum_read_key(user.pk, forum.pk)),
+        "my": lambda: bump_now(deps.my_reads_key(user.pk)),  # renders all of "my forums" again as well
     }
     for url in urls.values():  # warm: the marker moved, caches and content types loaded
         for _ in range(3):
@@ -139,7 +142,7 @@ def main():
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
     base_url = urls["baseline"]
-    for page in [a.only] if a.only else ["thread", "forum"]:
+    for page in [a.only] if a.only else ["thread", "forum", "my"]:
         url = urls[page]
         b_hit, hit = paired(client, base_url, url, n)
         b_miss, miss = paired(client, base_url, url, n, before=bumps[page])

@@ -10,6 +10,8 @@
 - `pc:r:<person>:<thread>`: a person's read marker and watch level in a thread ("new" marks, the select);
 - `pc:rf:<person>:<forum>`: a person's read markers in a forum ("new" marks of the list, "mark all read");
 - `pc:ra:<person>`: a person marked a forum read (the "new" marks of their thread pages);
+- `pc:rm:<person>`: any read marker of a person moved ("my forums": the unread counts; with `pc:u` and the
+  `pc:f` of each forum listed);
 - `pc:xr`: overdue referrals (a kecamatan forum's "needs attention"); `pc:xm`: meetings and action items.
 
 Services call the `touch_*` helpers; people's and permissions' changes arrive through model signals (connected in
@@ -41,6 +43,11 @@ def read_key(user_id, thread_id) -> str:
 
 def forum_read_key(user_id, forum_id) -> str:
     return f"pc:rf:{user_id}:{forum_id}"
+
+
+def my_reads_key(user_id) -> str:
+    """Any read marker of a person moved, in any forum ("my forums": its unread counts)."""
+    return f"pc:rm:{user_id}"
 
 
 def reads_key(user_id) -> str:
@@ -79,11 +86,11 @@ def _chain(thread) -> list:
 
 def touch_reader(user_id, thread) -> None:
     """A person's marker or watch level moved in a thread."""
-    bump(read_key(user_id, thread.pk), forum_read_key(user_id, thread.forum_id))
+    bump(read_key(user_id, thread.pk), forum_read_key(user_id, thread.forum_id), my_reads_key(user_id))
 
 
 def touch_forum_read(user_id, forum_id) -> None:
-    bump(forum_read_key(user_id, forum_id), reads_key(user_id))
+    bump(forum_read_key(user_id, forum_id), reads_key(user_id), my_reads_key(user_id))
 
 
 def touch_people(user_ids) -> None:

@@ -158,7 +158,17 @@ def _badges(t, s) -> str:
 
 
 def thread_list_html(threads, *, T, new_label) -> SafeString:  # noqa: N803 (the template's name)
-    """The `<li>` of each thread of a forum's page (the inside of `<ul class="list threads">`)."""
+    """The `<li>` of each thread of a forum's page (the inside of `<ul class="list threads">`), with each
+    thread's `unread` mark."""
+    return fill_thread_rows(
+        thread_row_parts(threads, T=T, new_label=new_label), {t.pk for t in threads if t.unread}
+    )
+
+
+def thread_row_parts(threads, *, T, new_label) -> list[tuple]:  # noqa: N803 (the template's name)
+    """The rows of thread_list_html without the reader's marks, the same for every reader of the forum (kept with
+    the forum's version, forums.views): per thread (id, last_post_at, last_visible_number, the row's four
+    pieces around its three marks, the "New" badge). `fill_thread_rows` puts one reader's marks in."""
     from django.utils.formats import localize
     from django.utils.translation import ngettext
 
@@ -175,15 +185,32 @@ def thread_list_html(threads, *, T, new_label) -> SafeString:  # noqa: N803 (the
     add = out.append
     for t in threads:
         pk = t.pk
-        unread = t.unread
-        new = f'<a class="badge new" href="{T}{pk}/unread/">{new_label}</a> ' if unread else ""
         n = t.posts_count
         posts = ngettext("%(n)s post", "%(n)s posts", n) % {"n": localize(n)}
         add(
-            f'<li class="thread-row{" unread" if unread else ""}">\n'
-            f'{_badges(t, s)}{new}<a href="{T}{pk}/{"unread/" if unread else ""}" class="thread-title">'
-            f"{escape(t.title)}</a>\n"
-            f'<br><span class="small muted">{escape(t.author.shown_name)} · {posts} · {_stamp(t.last_post_at)}</span>\n'
-            f"</li>"
+            (
+                pk,
+                t.last_post_at,
+                t.last_visible_number,
+                '<li class="thread-row',
+                f'">\n{_badges(t, s)}',
+                f'<a href="{T}{pk}/',
+                f'" class="thread-title">{escape(t.title)}</a>\n'
+                f'<br><span class="small muted">{escape(t.author.shown_name)} · {posts} · {_stamp(t.last_post_at)}</span>\n'
+                f"</li>",
+                f'<a class="badge new" href="{T}{pk}/unread/">{new_label}</a> ',
+            )
         )
-    return mark_safe("".join(out))  # noqa: S308 (every value above is escaped)
+    return out
+
+
+def fill_thread_rows(parts, unread) -> SafeString:
+    """thread_row_parts with the marks of one reader (`unread`: the ids of the threads unread for them)."""
+    out = []
+    add = out.append
+    for pk, _at, _number, a, b, c, d, new in parts:
+        if pk in unread:
+            add(f"{a} unread{b}{new}{c}unread/{d}")
+        else:
+            add(f"{a}{b}{c}{d}")
+    return mark_safe("".join(out))  # noqa: S308 (every value of thread_row_parts is escaped)

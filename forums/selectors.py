@@ -91,35 +91,50 @@ def _related(prefix: str, fields) -> list[str]:
 
 
 def thread_page_get(*, user, pk) -> Thread:
-    """thread_get for the thread page: only the columns it shows (the thread, its forum's area, the threads it
-    was escalated from and to with their forums' areas): 9 tables and 47 columns instead of 11 and 110. A
-    deferred column read elsewhere would cost a query, never a wrong answer."""
+    """thread_get for the thread page: only the columns it shows, the thread with its forum's area (3 tables,
+    28 columns; was 9 tables and 47 columns with the escalation joins, 11 and 110 in thread_get). Escalations are
+    rare: the threads it was escalated from and to (with their forums' areas, and the author of the one below,
+    which escalation_origin quotes) come in a second query only when the thread has either; the row says whether
+    it was escalated (`target_id`, a one-column subquery). A deferred column read elsewhere would cost a query,
+    never a wrong answer."""
     if not _valid_id(pk):
         raise NotFound(_("This thread does not exist or you cannot see it."))
     thread = (
-        Thread.objects.select_related(
-            "forum__area", "escalated_from__forum__area", "escalated_to__forum__area"
-        )
-        .only(
-            *_THREAD,
-            "forum__id",
-            "forum__area_id",
-            *_related("forum__area", _AREA),
-            *_related("escalated_from", _LINKED),
-            "escalated_from__forum__id",
-            "escalated_from__forum__area_id",
-            *_related("escalated_from__forum__area", _AREA),
-            *_related("escalated_to", _LINKED),
-            "escalated_to__forum__id",
-            "escalated_to__forum__area_id",
-            *_related("escalated_to__forum__area", _AREA),
-        )
+        Thread.objects.select_related("forum__area")
+        .only(*_THREAD, "forum__id", "forum__area_id", *_related("forum__area", _AREA))
+        .annotate(target_id=Subquery(Thread.objects.filter(escalated_from=OuterRef("pk")).values("pk")[:1]))
         .filter(pk=pk)
         .first()
     )
     if thread is None or VIEW not in forum_perms(user=user, forum=thread.forum):
         raise NotFound(_("This thread does not exist or you cannot see it."))
+    _attach_chain(thread)
     return thread
+
+
+def _attach_chain(thread: Thread) -> None:
+    """Set `thread.escalated_from` and `thread.escalated_to` (None when absent) from one query, or none."""
+    below, above = None, None
+    if thread.escalated_from_id or thread.target_id:
+        for t in (
+            Thread.objects.filter(pk__in=[i for i in (thread.escalated_from_id, thread.target_id) if i])
+            .select_related("forum__area", "author")
+            .only(
+                *_LINKED,
+                "author_id",
+                "title",
+                "forum__id",
+                "forum__area_id",
+                *_related("forum__area", _AREA),
+                *_related("author", _PERSON),
+            )  # fmt: skip
+        ):
+            if t.pk == thread.escalated_from_id:
+                below = t
+            else:
+                above = t
+    Thread.escalated_from.field.set_cached_value(thread, below)
+    Thread.escalated_to.related.set_cached_value(thread, above)
 
 
 def thread_reply_get(*, user, pk) -> Thread:
@@ -188,6 +203,18 @@ def mark_unread(threads, *, cutoff) -> None:
         read = getattr(t, "read_number", None)
         t.unread = read is not None and t.last_post_at > cutoff and t.last_visible_number > read
         t.first_unread = (read or 0) + 1 if t.unread else None
+
+
+def unread_among(*, user, rows, cutoff) -> set[int]:
+    """mark_unread for rows kept without the reader's markers ((id, last_post_at, last_visible_number, ...) as
+    forums.rows.thread_row_parts makes them): the ids unread for this person, one query for their markers."""
+    ids = [r[0] for r in rows if r[1] > cutoff]
+    if not ids:
+        return set()
+    read = dict(
+        ThreadUser.objects.filter(user=user, thread_id__in=ids).values_list("thread_id", "last_read_number")
+    )
+    return {pk for pk, at, number, *_rest in rows if at > cutoff and number > read.get(pk, 0)}
 
 
 def forum_needs_attention(*, forum: Forum) -> dict:
@@ -283,10 +310,13 @@ def _role_for(area_code: str, memberships) -> tuple[str, bool]:
     return (above[0] if above else ""), False
 
 
-def my_forums(*, user) -> list[ForumEntry]:
-    """The forums a person can read with unread counts: three queries whatever the number of forums."""
+def my_forums(*, user, before_counts=None) -> list[ForumEntry]:
+    """The forums a person can read with unread counts: four queries whatever the number of forums
+    (`before_counts(forum_ids)` is called before the unread counts are read: the page cache's versions)."""
     forums = list(Forum.objects.filter(pk__in=readable_forum_ids(user=user)).select_related("area"))
     if not forums:
+        if before_counts is not None:
+            before_counts([])
         return []
     memberships = list(Membership.objects.filter(user=user).select_related("area"))
     moderated = set(
@@ -294,6 +324,8 @@ def my_forums(*, user) -> list[ForumEntry]:
             forumuserobjectpermission__user=user, forumuserobjectpermission__permission__codename=MODERATE
         ).values_list("pk", flat=True)
     )
+    if before_counts is not None:
+        before_counts([f.pk for f in forums])
     counts = unread_counts(user=user, forum_ids=[f.pk for f in forums])
     entries = []
     for forum in forums:
@@ -423,7 +455,10 @@ def escalation_origin(*, thread: Thread) -> Origin | None:
         if not root.escalated_from_id:
             break
         root = Thread.objects.select_related("forum__area").get(pk=root.escalated_from_id)
-    root = Thread.objects.select_related("forum__area", "author").get(pk=root.pk)
+    if not (
+        root is thread.escalated_from and Thread.author.field.is_cached(root)
+    ):  # thread_page_get's has it
+        root = Thread.objects.select_related("forum__area", "author").get(pk=root.pk)
     post = (
         Post.objects.filter(thread=root, number=1, deleted_at__isnull=True, hidden_at__isnull=True)
         .exclude(body="")

@@ -12,6 +12,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -67,19 +68,46 @@ def _page_number(request, last: int) -> int:
     return min(max(number, 1), max(last, 1))
 
 
+# "My forums" is kept per person with its forums' versions when they read at most this many forums (a province's
+# coordinators read hundreds: one version per forum to check on every view would cost more than it saves).
+MY_FORUMS_CACHED_UP_TO = 200
+
+
 @login_required
 def my_forums(request):
-    entries = selectors.my_forums(user=request.user)
-    return render(
-        request,
-        "forums/my_forums.html",
-        {
-            "own": [e for e in entries if e.own],
-            "below": [e for e in entries if not e.own],
-            "can_moderate": any(e.can_moderate for e in entries),
-            "search_form": SearchForm(),
-        },
-    )
+    if not _cached(request):
+        return render(request, "forums/my_forums.html", _my_forums_context(request))
+    uid = request.user.pk
+    key = pagecache.page_key("my_forums", uid, get_language(), request.get_full_path())
+    # The person's rights (which forums, roles, moderation) and read markers come with the page; the page names
+    # the forums it listed, whose versions (their threads' counters: the unread counts) are read next.
+    entry, versions = pagecache.fetch(key, [deps.person_key(uid), deps.my_reads_key(uid)])
+    if entry is not None:
+        forum_keys = [deps.forum_key(f) for f in entry["meta"]["forums"]]
+        if pagecache.tokens(forum_keys) == entry["meta"]["forum_versions"]:
+            return pagecache.finish(request, entry["html"], state="hit")
+    seen = {}
+
+    def before_counts(forum_ids):  # the forums' tokens are read before their threads' counters
+        if len(forum_ids) <= MY_FORUMS_CACHED_UP_TO:
+            seen["forums"] = list(forum_ids)
+            seen["forum_versions"] = pagecache.tokens([deps.forum_key(f) for f in forum_ids])
+
+    context = _my_forums_context(request, before_counts=before_counts)
+    html = render_to_string("forums/my_forums.html", {**context, **_cache_marks()}, request=request)
+    if seen.get("forum_versions") is not None:
+        pagecache.store(key, versions, html, meta=seen)
+    return pagecache.finish(request, html, state="miss")
+
+
+def _my_forums_context(request, before_counts=None) -> dict:
+    entries = selectors.my_forums(user=request.user, before_counts=before_counts)
+    return {
+        "own": [e for e in entries if e.own],
+        "below": [e for e in entries if not e.own],
+        "can_moderate": any(e.can_moderate for e in entries),
+        "search_form": SearchForm(),
+    }
 
 
 # --- the hot pages, cached per viewer (portal/core/pagecache.py; what they depend on: forums/pagecache.py) ------
@@ -123,47 +151,83 @@ def _forum_id(code: str) -> tuple[int, bool] | None:
     return known
 
 
+def _forum_shared_deps(forum_id: int, referrals: bool) -> list[str]:
+    """What the forum page's shared part (needs attention, meetings, the thread rows without the reader's marks,
+    the pages) shows: the same for everyone who may read the forum (no rights, no read marker)."""
+    keys = [deps.forum_key(forum_id), deps.NAMES, deps.MEETINGS]
+    return [*keys, deps.REFERRALS] if referrals else keys
+
+
 @login_required
 def forum_detail(request, code):
     known = _forum_id(code) if _cached(request) and selectors.AREA_CODE_RE.match(code) else None
     if known is None:  # not cached, or a forum not made yet (forum_get makes it for those entitled to it)
         forum = selectors.forum_get(user=request.user, code=code)
-        return render(request, "forums/forum.html", _forum_context(request, forum))
+        return render(request, "forums/forum.html", _forum_context(request, forum)[0])
     # The tokens are read before the data, so a page is never stored under tokens newer than what it shows.
-    key = pagecache.page_key("forum", request.user.pk, get_language(), request.get_full_path())
-    entry, versions = pagecache.fetch(key, _forum_deps(request, *known))
+    language, path = get_language(), request.get_full_path()
+    key = pagecache.page_key("forum", request.user.pk, language, path)
+    shared_key = pagecache.page_key("forum-shared", known[0], language, path)
+    shared_deps = _forum_shared_deps(*known)
+    entry, versions, parts = pagecache.fetch_parts(
+        key, _forum_deps(request, *known), {shared_key: shared_deps}
+    )
     if entry is not None and entry["meta"] == {"forum": known[0]}:
         return pagecache.finish(request, entry["html"], state="hit")
     forum = selectors.forum_get(user=request.user, code=code)
-    context = _forum_context(request, forum)
+    shared = parts.get(shared_key)
+    if shared is not None and shared["meta"] != {"forum": forum.pk}:
+        shared = None
+    context, made = _forum_context(request, forum, shared=shared["html"] if shared else None)
     html = render_to_string("forums/forum.html", {**context, **_cache_marks()}, request=request)
     if forum.pk == known[0]:
         pagecache.store(key, versions, html, meta={"forum": forum.pk})
+        if made is not None:
+            shared_versions = pagecache.part_versions(versions, shared_deps)
+            pagecache.store(shared_key, shared_versions, made, meta={"forum": forum.pk})
     else:
         _FORUM_IDS.pop(code, None)
     return pagecache.finish(request, html, state="miss")
 
 
-def _forum_context(request, forum) -> dict:
+def _forum_context(request, forum, shared=None) -> tuple[dict, dict | None]:
+    """The forum page's context, and its shared part when this view made it (None when `shared`, the part kept
+    for the forum's version, was given: only the reader's marks are read then, one query for the page's rows)."""
     perms = forum_perms(user=request.user, forum=forum)
-    page = Paginator(
-        selectors.forum_threads(user=request.user, forum=forum).only(*selectors.FORUM_ROW_FIELDS),
-        selectors.THREADS_PER_PAGE,
-    ).get_page(request.GET.get("page"))
-    selectors.mark_unread(page.object_list, cutoff=selectors.forum_cutoff(user=request.user, forum=forum))
+    made = None
+    if shared is None:
+        page = Paginator(
+            selectors.forum_threads(user=request.user, forum=forum).only(*selectors.FORUM_ROW_FIELDS),
+            selectors.THREADS_PER_PAGE,
+        ).get_page(request.GET.get("page"))
+        cutoff = selectors.forum_cutoff(user=request.user, forum=forum)
+        selectors.mark_unread(page.object_list, cutoff=cutoff)
+        parts = rows.thread_row_parts(page.object_list, T=_prefix("forums:thread"), new_label=_("New"))
+        html = render_to_string(
+            "forums/_forum_list.html",
+            {
+                "forum": forum,
+                "page": page,
+                "attention": selectors.forum_needs_attention(forum=forum),
+                "thread_rows": mark_safe(pagecache.MARKS.SLOT),  # noqa: S308 (a constant)
+            },
+            request=request,
+        )
+        head, _slot, tail = html.partition(pagecache.MARKS.SLOT)
+        shared = made = {"head": head, "tail": tail, "rows": parts}
+        unread = {t.pk for t in page.object_list if t.unread}
+    else:
+        cutoff = selectors.forum_cutoff(user=request.user, forum=forum)
+        unread = selectors.unread_among(user=request.user, rows=shared["rows"], cutoff=cutoff)
     context = {
         "forum": forum,
-        "page": page,
-        "attention": selectors.forum_needs_attention(forum=forum),
         "can_post": POST in perms,
         "can_moderate": MODERATE in perms,
-        "T": _prefix("forums:thread"),
-        "new_label": _("New"),
+        "forum_list": mark_safe(  # noqa: S308 (rendered by the template and forums/rows.py, escaped there)
+            shared["head"] + rows.fill_thread_rows(shared["rows"], unread) + shared["tail"]
+        ),
     }
-    context["thread_rows"] = rows.thread_list_html(
-        page.object_list, T=context["T"], new_label=context["new_label"]
-    )
-    return context
+    return context, made
 
 
 @login_required

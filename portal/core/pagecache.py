@@ -15,7 +15,8 @@ one-time token, the header's bell) and `finish()` fills them in for each respons
 message are not served from or stored in the cache (`has_messages`). Never cache a page carrying a child's
 identity (the products' tests assert it of their cached pages).
 
-Public API: `MARKS`, `bump`, `bump_now`, `fetch`, `store`, `finish`, `has_messages`, `page_key`, `enabled`."""
+Public API: `MARKS`, `bump`, `bump_now`, `fetch`, `fetch_parts`, `part_versions`, `tokens`, `store`, `finish`,
+`has_messages`, `page_key`, `enabled`."""
 
 import hashlib
 import logging
@@ -70,6 +71,7 @@ class MARKS:
     CSRF = f"pcsrf{_SECRET}"
     ONCE = f"ponce{_SECRET}"
     BELL = f"<!--pbell{_SECRET}-->"
+    SLOT = f"<!--pslot{_SECRET}-->"  # where a shared part's per-viewer rows go (split on it, never sent)
 
 
 def enabled() -> bool:
@@ -107,11 +109,19 @@ def page_key(*parts) -> str:
 
 def fetch(key: str, deps: list[str]) -> tuple[dict | None, dict]:
     """(the stored entry {"html", "meta"} or None, the current tokens of `deps`) in one round trip."""
+    entry, versions, _parts = fetch_parts(key, deps, {})
+    return entry, versions
+
+
+def fetch_parts(key: str, deps: list[str], parts: dict[str, list[str]]) -> tuple[dict | None, dict, dict]:
+    """`fetch`, plus stored parts shared by several pages in the same round trip: `parts` maps a part's key to
+    its version keys (a subset of `deps`); the third value maps each part's key to its entry when every one of
+    its tokens still matches (`store(part_key, part_versions(versions, part_deps), ...)` kept it), else None."""
     try:
-        got = cache.get_many([key, *deps])
+        got = cache.get_many([key, *parts, *deps])
     except Exception:
         logger.warning("pagecache: cache unavailable", exc_info=True)
-        return None, {}
+        return None, {}, dict.fromkeys(parts)
     versions = {d: got.get(d) for d in deps}
     missing = [d for d, v in versions.items() if v is None]
     if missing:
@@ -123,12 +133,32 @@ def fetch(key: str, deps: list[str]) -> tuple[dict | None, dict]:
                 versions[d] = v
         except Exception:
             logger.warning("pagecache: cache unavailable", exc_info=True)
-            return None, {}
-        return None, versions
+            return None, {}, dict.fromkeys(parts)
+    # A part is checked even when the page missed a token (a reader's first view: their own keys are new).
+    found = {}
+    for part, part_deps in parts.items():
+        stored = got.get(part)
+        found[part] = stored if stored and stored.get("v") == part_versions(versions, part_deps) else None
+    if missing:
+        return None, versions, found
     entry = got.get(key)
     if entry and entry.get("v") == versions:
-        return entry, versions
-    return None, versions
+        return entry, versions, found
+    return None, versions, found
+
+
+def tokens(keys: list[str]) -> dict | None:
+    """The current tokens of `keys` (made afresh where missing), or None when the cache is unavailable: for a page
+    whose version keys are named by the page itself (checked after `fetch` found it)."""
+    if not keys:
+        return {}
+    _entry, versions, _parts = fetch_parts("pc:page:-", keys, {})
+    return versions or None
+
+
+def part_versions(versions: dict, part_deps: list[str]) -> dict:
+    """The tokens a shared part is stored with: those of its own version keys, read with the page's."""
+    return {d: versions.get(d) for d in part_deps}
 
 
 def store(key: str, versions: dict, html: str, meta=None) -> None:

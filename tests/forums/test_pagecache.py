@@ -138,6 +138,12 @@ def _promote(ctx):
     membership_add(user=ctx["A"], area=ctx["dusun_forum"].area, role="fasilitator")
 
 
+def _dusun_listed(before, after):
+    """The dusun forum's link was not on "my forums" and is now."""
+    link = 'href="/forums/f/52.02.01.2013.01/"'
+    return link not in before[1] and link in after[1]
+
+
 def _second_gone(before, after):
     """The second post's text ("Balasan kedua") was shown and is no longer."""
     return "Balasan kedua" in before[1] and "Balasan kedua" not in after[1]
@@ -152,6 +158,10 @@ ROWS = [
         [
             ("A", "forum", lambda b, a: "Judul baru" in a[1] and "Judul baru" not in b[1]),
             ("M", "forum", _changed),
+            # The forum's shared part (rows, needs attention) is kept once for every reader: each sees the change.
+            ("B", "forum", lambda b, a: "Judul baru" in a[1] and "Judul baru" not in b[1]),
+            ("A", "my", _changed),  # one more unread thread in the dusun forum
+            ("M", "my", _changed),
         ],
     ),
     Row(
@@ -161,7 +171,16 @@ ROWS = [
             ("A", "thread", _has("Isi balasan baru")),
             ("M", "thread", _has("Isi balasan baru")),
             ("A", "forum", _changed),
+            ("M", "forum", _changed),
         ],
+    ),
+    Row(
+        "post_create",
+        lambda c: _reply(c, "B", "Balasan untuk daftar"),
+        # "My forums": one more unread thread in the dusun forum (A had read it when the page was stored; A does
+        # not open the thread page in this row, which would read it again).
+        [("A", "my", _changed)],
+        setup=lambda c: _fetch(login(c["A"]), _url(c, "thread")),
     ),
     Row(
         "thread_post_system",
@@ -212,6 +231,8 @@ ROWS = [
             ("A", "thread", _has("Topik ini dikunci")),
             ("B", "thread", _has("Topik ini dikunci")),
             ("A", "forum", _has("Disematkan")),
+            ("M", "forum", _has("Disematkan")),
+            ("B", "forum", _has("Disematkan")),
         ],
     ),
     Row(
@@ -237,6 +258,7 @@ ROWS = [
             ("A", "thread", _has("Dinaikkan ke")),
             ("M", "forum", _changed),
             ("M", "desa_forum", _changed),
+            ("W", "desa_forum", _changed),  # its "needs attention", shared by every reader of the forum
         ],
     ),
     Row(
@@ -259,7 +281,7 @@ ROWS = [
         lambda c: services.thread_mark_read(
             user=c["A"], thread=c["t"], upto=2, state=ThreadUser.objects.get(user=c["A"], thread=c["t"])
         ),
-        [("A", "forum", "unread-"), ("B", "forum", _same)],
+        [("A", "forum", "unread-"), ("B", "forum", _same), ("A", "my", _changed), ("B", "my", _same)],
         note="the thread page itself moves the marker when viewed: only the forum page is warmed",
     ),
     Row(
@@ -270,12 +292,12 @@ ROWS = [
     Row(
         "forum_mark_read",
         lambda c: services.forum_mark_read(forum=c["dusun_forum"], user=c["A"]),
-        [("A", "forum", "unread-"), ("B", "forum", _same)],
+        [("A", "forum", "unread-"), ("B", "forum", _same), ("A", "my", _changed), ("B", "my", _same)],
     ),
     Row(
         "forum_member_add",
         _add_outsider,
-        [("O", "forum", lambda b, a: b[0] == 404 and a[0] == 200)],
+        [("O", "forum", lambda b, a: b[0] == 404 and a[0] == 200), ("O", "my", _dusun_listed)],
     ),
     Row(
         "forum_member_remove",
@@ -283,12 +305,32 @@ ROWS = [
         [
             ("O", "thread", lambda b, a: b[0] == 200 and a[0] == 404),
             ("O", "forum", lambda b, a: b[0] == 200 and a[0] == 404),
+            ("O", "my", lambda b, a: _dusun_listed(a, b)),
         ],
         setup=_add_outsider,
     ),
     # Writers outside forums.services.
-    Row("(people) display name", _rename, [("A", "thread", _has("Nama Baru")), ("M", "forum", _changed)]),
-    Row("(people) role", _promote, [("A", "thread", _has("mod-tools")), ("A", "forum", _changed)]),
+    Row(
+        "(people) display name",
+        _rename,
+        [
+            ("A", "thread", _has("Nama Baru")),
+            ("M", "forum", _has("Nama Baru")),
+            ("A", "forum", _has("Nama Baru")),
+        ],
+        setup=lambda c: services.thread_create(
+            forum=c["dusun_forum"], author=c["B"], title="Topik B", body="isi"
+        ),
+    ),
+    Row(
+        "(people) role",
+        _promote,
+        [
+            ("A", "thread", _has("mod-tools")),
+            ("A", "forum", _changed),
+            ("A", "my", _has("/forums/moderation/")),
+        ],
+    ),
 ]
 
 
@@ -328,6 +370,7 @@ def _url(ctx, page):
         "escalated": lambda: reverse("forums:thread", args=[ctx["e"].pk]),
         "desa_thread": lambda: reverse("forums:thread", args=[ctx["t2"].pk]),
         "desa_forum": lambda: reverse("forums:forum", args=[ctx["forums"]["desa"].area.code]),
+        "my": lambda: reverse("forums:my_forums"),
     }[page]()
 
 
@@ -480,15 +523,69 @@ def test_the_response_says_hit_or_miss_and_a_zero_lifetime_keeps_nothing(world_p
     miss rows)."""
     ctx = _fresh(world_pc, 96)
     client = login(ctx["A"])
-    for name in ("thread", "forum"):
+    for name in ("thread", "forum", "my"):
         url = _url(ctx, name)
         client.get(url)  # a thread's first view moves the marker: not stored
         states = [client.get(url).headers.get("X-Page-Cache") for _ in range(3)]
         assert states[1:] == ["hit", "hit"], (name, states)
-        services.thread_set_state(thread=ctx["t"], actor=ctx["M"], pinned=(name == "thread"))
+        services.thread_set_state(
+            thread=ctx["t"], actor=ctx["M"], pinned=(name != "forum")
+        )  # a change each time
         assert client.get(url).headers.get("X-Page-Cache") == "miss", name
     settings.PELITA_PAGE_CACHE_SECONDS = 0
     url = _url(ctx, "thread")
     assert [client.get(url).headers.get("X-Page-Cache") for _ in range(3)] == ["miss"] * 3
     settings.PELITA_PAGE_CACHE = False
     assert "X-Page-Cache" not in client.get(url).headers
+
+
+def test_the_forum_pages_shared_part_never_carries_one_readers_page_to_another(world_pc, settings):
+    """The forum page's shared part (needs attention, meetings, the rows without the reader's marks) is kept
+    once per forum version: a reader whose own page misses (their marker moved) takes it and adds their own
+    marks and links. Whoever stored it, each reader's page is the one rendered for them with the cache off, the
+    facilitator's links never reach a member, and a hidden post shows on no forum page."""
+    ctx = _fresh(world_pc, 95)
+    services.post_hide(post=ctx["p2"], actor=ctx["M"], reason="Alasan tersembunyi")
+    other = services.thread_create(
+        forum=ctx["dusun_forum"], author=ctx["M"], title="Belum dibaca A", body="isi"
+    )
+    forum = _url(ctx, "forum")
+    members = reverse("forums:members", args=[ctx["dusun_forum"].area.code])
+    unread = reverse("forums:thread_unread", args=[other.pk])
+    clients = {who: login(ctx[who]) for who in ("A", "B", "M")}
+    _fetch(clients["M"], reverse("forums:thread", args=[other.pk]))  # M has read it, A and B not
+    _fetch(clients["M"], forum)  # the view learns the forum's id for its code (ids of earlier tests differ)
+    for first in (["M", "A", "B"], ["A", "M", "B"]):
+        services.thread_set_state(thread=other, actor=ctx["M"], pinned=first[0] == "A")  # a new forum version
+        pages = {}
+        for who in first:
+            with CaptureQueriesContext(connection) as queries:
+                pages[who] = _fetch(clients[who], forum)[1]
+            if who != first[0]:  # the shared part was taken: no thread list, count or "needs attention" query
+                sql = " ".join(q["sql"] for q in queries.captured_queries)
+                # (The thread list orders by pinned, "needs attention" by escalated_at; other parts of the page,
+                # the header's unread total, may read threads too.)
+                assert '"forums_thread"."pinned" DESC' not in sql, who
+                assert '"forums_thread"."escalated_at" ASC' not in sql, who
+        assert members in pages["M"] and members not in pages["A"] and members not in pages["B"]
+        assert unread in pages["A"] and unread in pages["B"] and unread not in pages["M"]
+        for html in pages.values():
+            assert "Alasan tersembunyi" not in html and "Balasan kedua" not in html and CHILD not in html
+        settings.PELITA_PAGE_CACHE = False
+        for who in first:
+            assert _norm(_fetch(clients[who], forum)[1]) == _norm(pages[who]), (first, who)
+        settings.PELITA_PAGE_CACHE = True
+
+
+def test_my_forums_is_each_persons_own(world_pc, settings):
+    """ "My forums" is cached per person: the moderation link and the unread counts are the viewer's own, a hit
+    is the page a miss renders, and it asks the database nothing beyond the session and the user."""
+    ctx = _fresh(world_pc, 94)
+    url = _url(ctx, "my")
+    pages = {who: _warm(login(ctx[who]), url)[1] for who in ("M", "A", "B")}
+    assert "/forums/moderation/" in pages["M"]
+    assert "/forums/moderation/" not in pages["A"] and "/forums/moderation/" not in pages["B"]
+    assert _norm(pages["A"]) != _norm(pages["B"])  # B has not read A's thread: one more unread
+    settings.PELITA_PAGE_CACHE = False
+    for who, html in pages.items():
+        assert _norm(_fetch(login(ctx[who]), url)[1]) == _norm(html), who
