@@ -61,6 +61,7 @@ class ForumsConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import post_delete, post_save
 
+        from portal.areas.models import Area, AreaImport
         from portal.core.signals import referral_changed
         from portal.people.models import Membership
 
@@ -74,6 +75,11 @@ class ForumsConfig(AppConfig):
                     pagecache.on_person_rights_changed,
                     sender=model,
                     dispatch_uid=f"forums.pc.{model.__name__}",
+                )
+        for model in (Area, AreaImport):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    pagecache.on_area_changed, sender=model, dispatch_uid=f"forums.pc.{model.__name__}"
                 )
         for signal in (post_save, post_delete):
             signal.connect(pagecache.on_any_model_changed, dispatch_uid="forums.pc.external")

@@ -6,7 +6,8 @@
   others' forum, state and the first thread's opening post);
 - `pc:f:<forum>`: the forum's thread list and "needs attention" threads (any write that changes a row);
 - `pc:u:<person>`: what a person may do and see (forum permissions, memberships, superuser, navigation);
-- `pc:n`: people's names (any person's name change: names appear on every page);
+- `pc:n`: people's and areas' names (any person's name change, any area saved or the official tree reloaded:
+  names appear on every page, a forum is named after its area);
 - `pc:r:<person>:<thread>`: a person's read marker and watch level in a thread ("new" marks, the select);
 - `pc:rf:<person>:<forum>`: a person's read markers in a forum ("new" marks of the list, "mark all read");
 - `pc:ra:<person>`: a person marked a forum read (the "new" marks of their thread pages);
@@ -130,6 +131,12 @@ def on_any_model_changed(sender, **kwargs):
         bump(REFERRALS)
     elif sender.__module__.startswith("forums.meetings"):
         bump(MEETINGS)
+
+
+def on_area_changed(sender, **kwargs):
+    """An area saved or deleted (a dusun renamed or moved), or the official tree reloaded (its renames are a bulk
+    update, no signal per area): a forum is named after its area, on every forum page."""
+    bump(NAMES)
 
 
 def on_referral_changed(**kwargs):

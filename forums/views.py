@@ -79,9 +79,10 @@ def my_forums(request):
         return render(request, "forums/my_forums.html", _my_forums_context(request))
     uid = request.user.pk
     key = pagecache.page_key("my_forums", uid, get_language(), request.get_full_path())
-    # The person's rights (which forums, roles, moderation) and read markers come with the page; the page names
-    # the forums it listed, whose versions (their threads' counters: the unread counts) are read next.
-    entry, versions = pagecache.fetch(key, [deps.person_key(uid), deps.my_reads_key(uid)])
+    # The person's rights (which forums, roles, moderation), read markers and names (a forum is named after its
+    # area) come with the page; the page names the forums it listed, whose versions (their threads' counters: the
+    # unread counts) are read next.
+    entry, versions = pagecache.fetch(key, [deps.person_key(uid), deps.my_reads_key(uid), deps.NAMES])
     if entry is not None:
         forum_keys = [deps.forum_key(f) for f in entry["meta"]["forums"]]
         if pagecache.tokens(forum_keys) == entry["meta"]["forum_versions"]:

@@ -132,7 +132,7 @@ def connect() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 
     from portal.agencies.models import Agency, Service
-    from portal.areas.models import Area
+    from portal.areas.models import Area, AreaImport
     from portal.people.models import Membership
 
     from .models import ChildCase, Referral, ReferralEvent
@@ -146,6 +146,8 @@ def connect() -> None:
         (Agency, _on_agency),
         (Service, _on_global),
         (Area, _on_global),
+        # The official tree reloaded: its renames are a bulk update (no Area signal).
+        (AreaImport, _on_global),
         (Membership, _on_membership),
     ]
     for model, handler in pairs:

@@ -183,6 +183,7 @@ def hamlet_update(*, hamlet: Area, name: str, village: Area, actor=None) -> Area
     if hamlet.name != name:
         hamlet.name, changed = name, [*changed, "name"]
     old_code = hamlet.code
+    old_lineage = hamlet.lineage_codes
     if hamlet.parent_id != village.pk:
         hamlet.parent, hamlet.code = village, _next_hamlet_code(village)
         changed += ["parent", "code"]
@@ -195,7 +196,22 @@ def hamlet_update(*, hamlet: Area, name: str, village: Area, actor=None) -> Area
             fields=changed,
             detail={"code": hamlet.code, "old_code": old_code},
         )
+    if "parent" in changed:
+        _resync_overseers({*old_lineage, *hamlet.lineage_codes})
     return hamlet
+
+
+def _resync_overseers(codes) -> None:
+    """A dusun moved: the grants derived from the areas above it (a forum's overseers) are recomputed for everyone
+    with a role in its old or new lineage, so the old desa's facilitators lose its forum and the new one's gain it."""
+    from django.contrib.auth import get_user_model
+
+    from portal.people.models import Membership
+    from portal.people.permissions import sync_user_permissions
+
+    user_ids = Membership.objects.filter(area__code__in=list(codes)).values_list("user_id", flat=True)
+    for user in get_user_model().objects.filter(pk__in=user_ids).order_by("pk"):
+        sync_user_permissions(user)
 
 
 @transaction.atomic
