@@ -1,4 +1,4 @@
-"""Break-it probe of the cached agency inbox (h4): the official area tree reloaded with a renamed kecamatan (a bulk
+"""The cached agency inbox and the official area tree reloaded with a renamed kecamatan (a bulk
 update: no Area signal) shows at once on the inbox (the rows' "Kec." and the kecamatan filter)."""
 
 import shutil

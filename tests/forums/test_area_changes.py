@@ -1,4 +1,5 @@
-"""Break-it probes of the cached forum pages (h4): writes outside forums.services that change what a page shows."""
+"""Writes outside forums.services that change what a cached forum page shows, or who may read it: a dusun renamed
+or moved to another desa (found by the break-it pass of issue 17's caches)."""
 
 import pytest
 from django.urls import reverse
