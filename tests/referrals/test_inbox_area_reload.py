@@ -1,5 +1,5 @@
-"""The cached agency inbox and the official area tree reloaded with a renamed kecamatan (a bulk
-update: no Area signal) shows at once on the inbox (the rows' "Kec." and the kecamatan filter)."""
+"""The official area tree reloaded with a renamed kecamatan (a bulk update: no Area signal) shows at once on the
+cached agency inbox (the rows' "Kec." and the kecamatan filter)."""
 
 import shutil
 
