@@ -286,8 +286,8 @@ def _get(client, url):
 
 @pytest.mark.parametrize("row", ROWS, ids=[f"{i}-{r.service}" for i, r in enumerate(ROWS)])
 def test_a_write_shows_at_once(world, client, row):
-    if row.service == "attention_remind" and world["facilitator"] is None:
-        pytest.skip("no facilitator of the kecamatan in the demo")
+    if row.service == "attention_remind":
+        assert world["facilitator"] is not None, "the demo has a facilitator of the case's kecamatan"
     viewers = [world["users"]["dukcapil_loteng_1"], world["users"]["dukcapil_loteng_2"]]
     pages = {}
     if row.setup:
@@ -306,7 +306,8 @@ def test_a_write_shows_at_once(world, client, row):
         assert row.shows(html, world), f"{row.service}: the inbox of {v.username} does not show the change"
 
 
-def test_two_agencies_never_see_each_other(world, client):
+def _refer_to_dinsos(world):
+    """The same case referred to a second agency (Dinas Sosial), its consent first."""
     from referrals.services import consent_record, referral_create
 
     consent_record(
@@ -316,7 +317,13 @@ def test_two_agencies_never_see_each_other(world, client):
         relation="nenek",
         agencies=[world["dinsos"]],
     )
-    referral_create(actor=world["worker"], code=_code(world), agency=world["dinsos"], service=world["pkh"])
+    return referral_create(
+        actor=world["worker"], code=_code(world), agency=world["dinsos"], service=world["pkh"]
+    )
+
+
+def test_two_agencies_never_see_each_other(world, client):
+    _refer_to_dinsos(world)
     a, b = world["users"]["dukcapil_loteng_1"], world["users"]["dinsos_loteng"]
     client.force_login(a)
     _get(client, ALL)
@@ -343,18 +350,7 @@ def test_a_removed_liaison_loses_the_inbox_at_once(world, client):
 
 
 def test_a_liaison_added_to_a_second_agency_sees_both(world, client):
-    from referrals.services import consent_record, referral_create
-
-    consent_record(
-        actor=world["worker"],
-        code=_code(world),
-        given_by=CAREGIVER,
-        relation="nenek",
-        agencies=[world["dinsos"]],
-    )
-    other = referral_create(
-        actor=world["worker"], code=_code(world), agency=world["dinsos"], service=world["pkh"]
-    )
+    other = _refer_to_dinsos(world)
     liaison = world["users"]["dukcapil_loteng_1"]
     client.force_login(liaison)
     _get(client, ALL)
